@@ -1,0 +1,35 @@
+"""Generic hook implementations, registered after the installed plugins (and tried last).
+
+They give every registered provider env-var detection and API-key onboarding, so a provider plugin
+only has to register data; a plugin that needs more implements the hook itself and wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import hookimpl, openclaw
+from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
+
+
+@hookimpl(trylast=True)
+def detect_credentials(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str]) -> list[Credential]:
+    found = []
+    for var in provider.env_vars:
+        for source, values in (("environment", env), (".env", dotenv)):
+            value = values.get(var, "").strip()
+            if value:
+                found.append(Credential(provider.id, var, source, value))
+    return found
+
+
+@hookimpl(trylast=True)
+def run_auth_choice(choice: AuthChoice, provider: Provider, request: AuthRequest) -> AuthResult | None:
+    if choice.method != "api-key":
+        return None
+    api_key = request.key if request.secret_mode == "plaintext" else openclaw.env_ref(choice.env_var)
+    block = openclaw.provider_block(provider, api_key=api_key, base_url=request.base_url)
+    return AuthResult(
+        config_patch={"models": {"providers": {provider.id: block}}},
+        default_model=provider.ref(provider.default_model),
+    )

@@ -1,0 +1,166 @@
+"""Load a plugin.toml into a validated `Catalog`.
+
+Validation uses pydantic, whose import alone costs more than a whole offline command may take. So
+the validated catalogue is cached as JSON in the user cache, keyed by the hash of the file and of
+the schema (types.py): pydantic runs once per new plugin.toml, and every later run only parses JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+import tomllib
+import types as pytypes
+import typing
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import types
+from .errors import CatalogError
+from .types import Catalog
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ENV_VAR = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+def bundled_path() -> Path:
+    """plugin.toml inside the installed wheel, else at the repository root (source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "plugin.toml"
+    return packaged if packaged.is_file() else here.parent / "plugin.toml"
+
+
+@cache
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = path or bundled_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise CatalogError(f"cannot read {path}: {e.strerror}; reinstall openclaw-aisa") from None
+    schema = Path(types.__file__).read_bytes()
+    cached = _cache_dir() / f"catalog-{hashlib.sha256(raw + schema).hexdigest()[:32]}.json"
+    try:
+        return _build(Catalog, json.loads(cached.read_bytes()))
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    catalog = validate(raw, path)
+    _store(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
+    return catalog
+
+
+def validate(raw: bytes, path: Path) -> Catalog:
+    """Parse and validate plugin.toml text; a problem is one line naming the file and the field."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise CatalogError(f"{path}: not valid TOML: {e}") from None
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        catalog = TypeAdapter(Catalog).validate_python(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = _field_path(err["loc"], data)
+        raise CatalogError(f"{path}: {where}: {err['msg']}") from None
+    _check_references(catalog, path)
+    return catalog
+
+
+def _field_path(loc: tuple, data: Any) -> str:
+    """`providers[0].models[2].max_tokens` with the model's id where known: `...models[2] (kimi-k2.5)`."""
+    out, node = "", data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" ({node['id']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _check_references(catalog: Catalog, path: Path) -> None:
+    def fail(where: str, what: str) -> None:
+        raise CatalogError(f"{path}: {where}: {what}")
+
+    provider_ids = [p.id for p in catalog.providers]
+    for i, p in enumerate(catalog.providers):
+        at = f"providers[{i}] ({p.id})"
+        if not _ID.match(p.id):
+            fail(f"{at}.id", "use lowercase letters, digits, '.', '_' or '-'")
+        if provider_ids.count(p.id) > 1:
+            fail(f"{at}.id", "declared twice")
+        if not p.base_url.startswith("https://"):
+            fail(f"{at}.base_url", "must start with https://")
+        for var in p.env_vars:
+            if not _ENV_VAR.match(var):
+                fail(f"{at}.env_vars", f"{var!r} is not an upper-case environment variable name")
+        ids = [m.id for m in p.models]
+        for j, m in enumerate(p.models):
+            if "/" in m.id or ids.count(m.id) > 1:
+                fail(f"{at}.models[{j}] ({m.id}).id", "must be a bare upstream id, once per provider")
+        default = p.model(p.default_model)
+        if default is None:
+            fail(f"{at}.default_model", f"{p.default_model!r} is not one of its models")
+        elif default.is_translation:
+            fail(f"{at}.default_model", f"{p.default_model!r} is a translation model")
+        for k, alias in enumerate(p.aliases):
+            clash = set(alias.ids) & set(ids)
+            if clash:
+                fail(f"{at}.aliases[{k}].ids", f"{sorted(clash)} are catalogue ids, not aliases")
+    for i, choice in enumerate(catalog.auth_choices):
+        at = f"auth_choices[{i}] ({choice.id})"
+        if choice.provider not in provider_ids:
+            fail(f"{at}.provider", f"{choice.provider!r} is not a provider in this file")
+        if not re.match(r"^--[a-z0-9][a-z0-9-]*$", choice.cli_flag):
+            fail(f"{at}.cli_flag", "must look like --name-of-flag")
+        if not _ENV_VAR.match(choice.env_var):
+            fail(f"{at}.env_var", f"{choice.env_var!r} is not an upper-case environment variable name")
+
+
+def _cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("openclaw-aisa", appauthor=False))
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Best effort: a read-only cache only costs the next run its speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=False)
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """Rebuild validated dataclasses from their cached JSON form (no validation: the hash vouches)."""
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return tuple(_build(typing.get_args(tp)[0], v) for v in value)
+    if origin in (typing.Union, pytypes.UnionType):
+        if value is None:
+            return None
+        return _build(next(a for a in typing.get_args(tp) if a is not type(None)), value)
+    if tp is dt.date:
+        return dt.date.fromisoformat(value)
+    return value

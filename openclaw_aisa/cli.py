@@ -1,0 +1,521 @@
+"""The `openclaw-aisa` command: OpenClaw's verbs (onboard, models, config) for registered providers.
+
+I/O lives here (files through store, the terminal, stdin); decisions are made by merge and keys.
+Exit codes: 0 done, 1 failed, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import ipaddress
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from . import journal, keys, merge, paths, store
+from .errors import AisaError, ConflictError, UsageError
+from .host import Host, load_host
+from .openclaw import split_ref
+from .types import AuthChoice, AuthRequest, Provider
+
+PROG = "openclaw-aisa"
+CONFLICT_RETRIES = 3
+
+
+class Console:
+    """Where output goes; `interactive` is true only with a terminal on stdin and no --non-interactive."""
+
+    def __init__(self, out: TextIO, err: TextIO, stdin: TextIO, interactive: bool):
+        self.out, self.err, self.stdin, self.interactive = out, err, stdin, interactive
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def warn(self, text: str) -> None:
+        print(f"warning: {text}", file=self.err)
+
+    def ask(self, question: str) -> str:
+        print(question, end=" ", file=self.err, flush=True)
+        return self.stdin.readline().strip()
+
+    def confirm(self, question: str) -> bool:
+        return self.ask(f"{question} [y/N]").lower() in ("y", "yes")
+
+    def secret(self, prompt: str) -> str:
+        import getpass
+
+        return getpass.getpass(f"{prompt}: ", stream=self.err)
+
+
+def build_parser(host: Host) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Make AIsa and other registered providers usable in OpenClaw.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    onboard = sub.add_parser("onboard", help="configure a provider in OpenClaw's config (and keep its key)")
+    onboard.add_argument("--auth-choice", choices=sorted(host.auth_choices), help="which provider key to set up")
+    for choice in host.auth_choices.values():
+        onboard.add_argument(choice.cli_flag, metavar="KEY", dest=_dest(choice), help=f"{choice.label} ('-' reads one line from stdin)")
+    onboard.add_argument("--non-interactive", action="store_true", help="never prompt; fail when something is missing")
+    onboard.add_argument("--dry-run", action="store_true", help="show the diff of the config and .env; write nothing")
+    onboard.add_argument("--primary", metavar="REF", help="make REF (e.g. aisa/kimi-k2.5) the primary model")
+    onboard.add_argument("--base-url", metavar="URL", help="use this endpoint instead of the provider's")
+    onboard.add_argument("--persist-key", action="store_true", help="save a key found in the environment to the state dir's .env")
+    onboard.add_argument("--secret-input-mode", choices=("ref", "plaintext"), default="ref", help="ref (default): key in .env, referenced; plaintext: key inline in the config")
+    onboard.add_argument("--refresh-models", action="store_true", help="rewrite catalogue models' metadata from the current catalogue")
+    onboard.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    detect = sub.add_parser("detect", help="show the provider keys found in the environment and .env (masked)")
+    detect.add_argument("--json", action="store_true")
+
+    models = sub.add_parser("models", help="list the catalogue or set the primary model").add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    listing = models.add_parser("list", help="the catalogue, and what is configured and primary")
+    listing.add_argument("--provider", help="only this provider")
+    listing.add_argument("--json", action="store_true")
+    setter = models.add_parser("set", help="make a configured model the primary")
+    setter.add_argument("ref", metavar="REF", help="e.g. aisa/kimi-k2.5")
+
+    remove = sub.add_parser("remove", help="take out what onboarding added")
+    remove.add_argument("--provider", help="which provider (default: the only one registered)")
+    remove.add_argument("--primary", metavar="REF", help="the primary model to use instead of a removed one")
+    remove.add_argument("--purge-key", action="store_true", help="also delete the key from the state dir's .env")
+    remove.add_argument("--non-interactive", action="store_true")
+    remove.add_argument("--dry-run", action="store_true")
+
+    config = sub.add_parser("config", help="OpenClaw config file").add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config.add_parser("path", help="print the config file OpenClaw uses")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    try:
+        host = load_host(env=env)
+        args = build_parser(host).parse_args(argv)
+        interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
+        console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
+        return COMMANDS[_command(args)](args, host, env, console)
+    except AisaError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing more was written", file=sys.stderr)
+        return 130
+
+
+def _command(args: argparse.Namespace) -> str:
+    return " ".join(filter(None, (args.command, getattr(args, "models_command", None), getattr(args, "config_command", None))))
+
+
+def _dest(choice: AuthChoice) -> str:
+    return "key_" + choice.id.replace("-", "_")
+
+
+def _version() -> str:
+    from .catalog import load_catalog
+
+    return load_catalog().plugin.version
+
+
+# --- onboard ---------------------------------------------------------------------------------
+
+
+def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    choice = _pick_choice(args, host, console)
+    provider = host.providers[choice.provider]
+    base_url = _check_base_url(args.base_url) if args.base_url else None
+    loc = paths.locate(env)
+    dotenv_raw = store.read_bytes(loc.dotenv)
+    dotenv_text = (dotenv_raw or b"").decode("utf-8", "replace")
+    key = _resolve_key(args, choice, env, keys.parse_dotenv(dotenv_text), console)
+    warnings = _key_warnings(choice, key, env, keys.parse_dotenv(dotenv_text), loc)
+
+    request = AuthRequest(key=key.value, key_source=key.source, base_url=base_url, secret_mode=args.secret_input_mode)
+    result = host.run_auth_choice(choice, request)
+    options = merge.Options(
+        primary=args.primary,
+        base_url=base_url,
+        replace_key=key.typed or args.secret_input_mode == "plaintext",
+        refresh_models=args.refresh_models,
+    )
+
+    persist = args.secret_input_mode == "ref" and (key.typed or (key.source == "environment" and _persist_env_key(args, loc, console)))
+    new_dotenv = keys.set_dotenv(dotenv_text, choice.env_var, key.value) if persist else dotenv_text
+    if args.secret_input_mode == "plaintext":
+        warnings.append(f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)")
+    elif key.source == "environment" and not persist:
+        warnings.append(
+            f"the key stays only in your environment: OpenClaw's Gateway service sees a key only in its own environment "
+            f"or in {loc.dotenv}; run again with --persist-key to save it there"
+        )
+
+    def plan() -> tuple[store.Snapshot, merge.Merged]:
+        snapshot = _read_config(loc)
+        return snapshot, merge.apply_auth(snapshot.data, provider, result, options)
+
+    snapshot, merged = plan()
+    if args.dry_run:
+        return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, key, warnings)
+    if args.refresh_models and console.interactive and any("refreshed" in c.summary for c in merged.changes):
+        for change in merged.changes:
+            if change.summary:
+                console.say(f"  ~ {change.summary}")
+        if not console.confirm("Apply these changes?"):
+            console.say("Nothing written.")
+            return 1
+
+    dotenv_written = False
+    if new_dotenv != dotenv_text:
+        store.secure_dir(loc.state_dir)
+        store.replace_file(loc.dotenv, new_dotenv.encode(), expect=dotenv_raw)
+        dotenv_written = True
+    if snapshot.json5 and merged.config != snapshot.data:
+        warnings.append(f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak")
+    snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
+    if written:
+        journal.update(loc.config, provider.id, merged.created)
+
+    stored = "config (plain text)" if args.secret_input_mode == "plaintext" else (str(loc.dotenv) if persist or key.source == ".env" else "environment only")
+    report = {
+        "config": str(loc.config),
+        "provider": provider.id,
+        "dry_run": False,
+        "written": {"config": written, "dotenv": dotenv_written},
+        "changes": [{"path": c.path, "summary": c.summary} for c in merged.changes if c.summary],
+        "notes": list(merged.notes),
+        "warnings": warnings,
+        "primary": merge.current_primary(merged.config),
+        "key": {"source": key.source, "masked": key.masked, "stored": stored, "env_var": choice.env_var},
+    }
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+        return 0
+    for w in warnings:
+        console.warn(w)
+    if written:
+        console.say(f"{provider.label} configured in {loc.config}")
+        for change in report["changes"]:
+            console.say(f"  + {change['summary']}")
+    else:
+        console.say(f"{provider.label} was already configured in {loc.config}: nothing to change")
+    for note in merged.notes:
+        console.say(f"  note: {note}")
+    where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
+    console.say(f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if args.secret_input_mode == 'plaintext' else f'reads it from {choice.env_var}'}.")
+    console.say(f"Primary model: {report['primary']}")
+    example = next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model)
+    console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {provider.ref(example)})")
+    return 0
+
+
+def _pick_choice(args: argparse.Namespace, host: Host, console: Console) -> AuthChoice:
+    if args.auth_choice:
+        return host.auth_choices[args.auth_choice]
+    given = [c for c in host.auth_choices.values() if getattr(args, _dest(c), None)]
+    if len(given) == 1:
+        return given[0]
+    candidates = given or list(host.auth_choices.values())
+    if len(candidates) == 1:
+        return candidates[0]
+    names = ", ".join(c.id for c in candidates)
+    if console.interactive:
+        answer = console.ask(f"Which provider? ({names})")
+        if answer in host.auth_choices:
+            return host.auth_choices[answer]
+    raise UsageError(f"several auth choices are available ({names}); pass --auth-choice ID")
+
+
+def _resolve_key(args: argparse.Namespace, choice: AuthChoice, env: Mapping[str, str], dotenv: Mapping[str, str], console: Console) -> keys.Key:
+    """First wins: the flag (or '-' for stdin), the environment, the state dir's .env, a hidden prompt."""
+    flag = getattr(args, _dest(choice), None)
+    what = choice.label
+    if flag == "-":
+        return keys.Key(keys.clean(console.stdin.readline(), what), "stdin")
+    if flag is not None:
+        return keys.Key(keys.clean(flag, what), "flag")
+    if env.get(choice.env_var, "").strip():
+        return keys.Key(keys.clean(env[choice.env_var], f"{what} in ${choice.env_var}"), "environment")
+    if dotenv.get(choice.env_var, "").strip():
+        return keys.Key(keys.clean(dotenv[choice.env_var], f"{what} in .env"), ".env")
+    if console.interactive:
+        where = f" (get one at {choice.key_url})" if choice.key_url else ""
+        return keys.Key(keys.clean(console.secret((choice.prompt or f"Enter {what}") + where), what), "prompt")
+    raise UsageError(f"no {what} given: pass {choice.cli_flag} KEY ('-' reads it from stdin) or export {choice.env_var}")
+
+
+def _key_warnings(choice: AuthChoice, key: keys.Key, env: Mapping[str, str], dotenv: Mapping[str, str], loc: paths.Location) -> list[str]:
+    """Say which key OpenClaw will really use when the environment and the .env disagree."""
+    in_env, in_file = env.get(choice.env_var, "").strip(), dotenv.get(choice.env_var, "").strip()
+    out = []
+    if key.typed and in_env and in_env != key.value:
+        out.append(
+            f"your environment exports a different {choice.env_var} ({keys.mask(in_env)}); OpenClaw started from this shell "
+            f"uses that one, not the key saved now: unset it or update it"
+        )
+    elif in_env and in_file and in_env != in_file:
+        out.append(
+            f"{choice.env_var} differs between your environment ({keys.mask(in_env)}) and {loc.dotenv} ({keys.mask(in_file)}): "
+            f"OpenClaw uses the environment's where it is set, the .env one elsewhere (e.g. the Gateway service)"
+        )
+    return out
+
+
+def _persist_env_key(args: argparse.Namespace, loc: paths.Location, console: Console) -> bool:
+    if args.persist_key:
+        return True
+    return console.interactive and console.confirm(f"Save the key to {loc.dotenv} (0600) so OpenClaw's Gateway service sees it too?")
+
+
+def _check_base_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UsageError(f"--base-url {url!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
+    if parts.username or parts.password:
+        raise UsageError("--base-url must not carry credentials (user:password@); the key goes in the key flag or env var")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise UsageError(f"--base-url {url!r} is plain http to a remote host, which would send the key in clear; use https://")
+    return url.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _read_config(loc: paths.Location) -> store.Snapshot:
+    snapshot = store.read_config(loc.config)
+    _refuse_root_include(snapshot, loc.config)
+    return snapshot
+
+
+def _refuse_root_include(snapshot: store.Snapshot, path: Path) -> None:
+    """A top-level `$include` is fine unless what it includes holds `models` or `agents` (which we edit)."""
+    include = snapshot.data.get("$include")
+    if include is None:
+        return
+    for name in include if isinstance(include, list) else [include]:
+        target = path.parent / str(name)
+        raw = store.read_bytes(target)
+        data = store.parse(raw, target)[0] if raw else {}
+        touched = sorted(set(data) & {"models", "agents", "$include"})
+        if touched:
+            raise UsageError(
+                f"{path}: {', '.join(touched)} come(s) from $include {name}: openclaw-aisa does not edit included files; "
+                "add the block there by hand (openclaw-aisa onboard --dry-run shows it)"
+            )
+
+
+def _write_with_retry(loc, plan, env, snapshot, merged):
+    """Write; when another writer got there first, re-read and merge again (the merge is pure)."""
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            if merged.config != snapshot.data and snapshot.target.parent == loc.state_dir.resolve():
+                store.secure_dir(loc.state_dir)
+            return snapshot, merged, store.write_config(snapshot, merged.config, env)
+        except ConflictError:
+            if attempt == CONFLICT_RETRIES:
+                raise
+            snapshot, merged = plan()
+    raise AssertionError("unreachable")
+
+
+def _report_dry_run(args, console, loc, snapshot, merged, old_env: str, new_env: str, key: keys.Key, warnings) -> int:
+    old = (snapshot.raw or b"").decode("utf-8", "replace")
+    new = old if merged.config == snapshot.data else store.render(merged.config).decode()
+    diff = _diff(old, new, str(loc.config)) + _diff(keys.masked_dotenv(old_env, key.value), keys.masked_dotenv(new_env, key.value), str(loc.dotenv))
+    diff = keys.masked_dotenv(diff, key.value)  # an inline (plaintext) key is masked in the config diff too
+    if args.json:
+        console.say(json.dumps({
+            "config": str(loc.config), "dry_run": True, "diff": diff, "warnings": warnings, "notes": list(merged.notes),
+            "changes": [{"path": c.path, "summary": c.summary} for c in merged.changes if c.summary],
+        }, indent=2))
+        return 0
+    for w in warnings:
+        console.warn(w)
+    console.say(diff.rstrip("\n") if diff else "No changes.")
+    for note in merged.notes:
+        console.say(f"note: {note}")
+    console.say("(dry run: nothing written)")
+    return 0
+
+
+def _diff(old: str, new: str, name: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{name} (now)", f"{name} (after)"))
+
+
+# --- detect, models, config --------------------------------------------------------------------
+
+
+def cmd_detect(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    loc = paths.locate(env)
+    dotenv = keys.parse_dotenv((store.read_bytes(loc.dotenv) or b"").decode("utf-8", "replace"))
+    found = host.detect(env, dotenv)
+    rows = []
+    for provider in host.providers.values():
+        creds = [c for c in found if c.provider == provider.id]
+        used = next((c for c in creds if c.source == "environment"), creds[0] if creds else None)
+        rows.append({
+            "provider": provider.id,
+            "label": provider.label,
+            "credentials": [
+                {"env_var": c.env_var, "source": c.source, "masked": keys.mask(c.value), "used_by_openclaw": c is used}
+                for c in creds
+            ],
+        })
+    if args.json:
+        console.say(json.dumps({"dotenv": str(loc.dotenv), "providers": rows}, indent=2))
+        return 0
+    for row in rows:
+        if not row["credentials"]:
+            var = host.providers[row["provider"]].env_vars[0] if host.providers[row["provider"]].env_vars else "its key"
+            console.say(f"{row['provider']} ({row['label']}): no key found (export {var} or run `{PROG} onboard`)")
+            continue
+        console.say(f"{row['provider']} ({row['label']}):")
+        for c in row["credentials"]:
+            where = "environment" if c["source"] == "environment" else str(loc.dotenv)
+            console.say(f"  {c['env_var']} in {where}: {c['masked']}{'   <- OpenClaw uses this one' if c['used_by_openclaw'] and len(row['credentials']) > 1 else ''}")
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    loc = paths.locate(env)
+    config = _read_config(loc).data
+    primary = merge.current_primary(config)
+    providers = [host.providers[args.provider]] if args.provider in host.providers else list(host.providers.values())
+    if args.provider and args.provider not in host.providers:
+        raise UsageError(f"unknown provider {args.provider!r}; registered: {', '.join(host.providers)}")
+    rows = []
+    for provider in providers:
+        configured = _configured_ids(config, provider)
+        for m in provider.models:
+            price = m.price(provider.id)
+            rows.append({
+                "ref": provider.ref(m.id), "provider": provider.id, "id": m.id, "name": m.name,
+                "context_window": m.context_window.value, "max_tokens": m.max_tokens.value,
+                "input": list(m.input), "reasoning": m.reasoning, "tags": list(m.tags),
+                "price": None if price is None else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
+                "curated": True, "configured": m.id in configured, "primary": provider.ref(m.id) == primary,
+            })
+        for extra in [i for i in configured if provider.model(i) is None]:
+            rows.append({"ref": provider.ref(extra), "provider": provider.id, "id": extra, "curated": False, "configured": True, "primary": provider.ref(extra) == primary})
+    if args.json:
+        console.say(json.dumps({"config": str(loc.config), "primary": primary, "models": rows}, indent=2))
+        return 0
+    console.say(f"{'MODEL':30} {'CONTEXT':>9} {'MAX OUT':>8} {'$/1M IN':>8} {'$/1M OUT':>9}  STATUS")
+    for r in rows:
+        status = ", ".join(s for s in ("primary" if r["primary"] else "", "configured" if r["configured"] else "not configured", "" if r["curated"] else "not in catalogue", *(t for t in r.get("tags", []) if t == "translation")) if s)
+        if r["curated"]:
+            price = r["price"] or {"input": "-", "output": "-"}
+            console.say(f"{r['ref']:30} {r['context_window']:>9,} {r['max_tokens']:>8,} {price['input']:>8} {price['output']:>9}  {status}")
+        else:
+            console.say(f"{r['ref']:30} {'?':>9} {'?':>8} {'?':>8} {'?':>9}  {status}")
+    dates = sorted({r["price"]["as_of"] for r in rows if r.get("price")})
+    if dates:
+        console.say(f"Prices in USD per 1M tokens, as of {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "") + "; live figures: " + ", ".join(filter(None, {p.models_url or p.console_url for p in providers})))
+    return 0
+
+
+def _configured_ids(config: dict[str, Any], provider: Provider) -> list[str]:
+    block = (config.get("models") or {}).get("providers", {}).get(provider.id) if isinstance(config.get("models"), dict) else None
+    models = block.get("models") if isinstance(block, dict) else None
+    return [m["id"] for m in models or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
+
+
+def cmd_models_set(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    pid, _ = split_ref(args.ref)
+    if pid not in host.providers:
+        raise UsageError(f"{args.ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5")
+    provider = host.providers[pid]
+    loc = paths.locate(env)
+    plan = lambda: (lambda s: (s, merge.set_primary(s.data, provider, args.ref)))(_read_config(loc))  # noqa: E731
+    snapshot, merged = plan()
+    snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
+    for change in merged.changes:
+        if change.summary:
+            console.say(f"  + {change.summary}")
+    console.say(f"Primary model: {args.ref}" + ("" if written else " (already)"))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    provider = _pick_provider(args.provider, host)
+    loc = paths.locate(env)
+    created = journal.created(loc.config, provider.id)
+    primary = args.primary
+    snapshot = _read_config(loc)
+    current = merge.current_primary(snapshot.data)
+    needs_choice = current and current.startswith(f"{provider.id}/") and not primary and "agents.defaults.model.primary" not in created
+    if needs_choice and console.interactive:
+        primary = console.ask(f"The primary model is {current}. Which model should replace it (PROVIDER/MODEL)?") or None
+
+    def plan():
+        s = _read_config(loc)
+        return s, merge.remove_provider(s.data, provider, primary=primary, created=created)
+
+    snapshot, merged = plan()
+    dotenv_raw = store.read_bytes(loc.dotenv)
+    dotenv_text = (dotenv_raw or b"").decode("utf-8", "replace")
+    new_dotenv = dotenv_text
+    if args.purge_key:
+        for var in provider.env_vars:
+            new_dotenv = keys.set_dotenv(new_dotenv, var, None)
+    if args.dry_run:
+        old = (snapshot.raw or b"").decode("utf-8", "replace")
+        new = old if merged.config == snapshot.data else store.render(merged.config).decode()
+        diff = _diff(old, new, str(loc.config))
+        secret = keys.parse_dotenv(dotenv_text)
+        diff += _diff(*(_mask_all(t, secret) for t in (dotenv_text, new_dotenv)), str(loc.dotenv))
+        console.say(diff.rstrip("\n") if diff else "No changes.")
+        console.say("(dry run: nothing written)")
+        return 0
+    snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
+    if new_dotenv != dotenv_text:
+        store.replace_file(loc.dotenv, new_dotenv.encode(), expect=dotenv_raw)
+        console.say(f"  - removed {', '.join(provider.env_vars)} from {loc.dotenv}")
+    journal.update(loc.config, provider.id, forget=True)
+    for change in merged.changes:
+        if change.summary:
+            console.say(f"  - {change.summary}")
+    console.say(f"{provider.label} removed from {loc.config}" if written else f"{provider.label} was not configured in {loc.config}")
+    return 0
+
+
+def _mask_all(text: str, values: Mapping[str, str]) -> str:
+    for value in values.values():
+        if value:
+            text = text.replace(value, keys.mask(value))
+    return text
+
+
+def _pick_provider(wanted: str | None, host: Host) -> Provider:
+    if wanted:
+        if wanted not in host.providers:
+            raise UsageError(f"unknown provider {wanted!r}; registered: {', '.join(host.providers)}")
+        return host.providers[wanted]
+    if len(host.providers) == 1:
+        return next(iter(host.providers.values()))
+    raise UsageError(f"several providers are registered ({', '.join(host.providers)}); pass --provider ID")
+
+
+def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    console.say(str(paths.locate(env).config))
+    return 0
+
+
+COMMANDS = {
+    "onboard": cmd_onboard,
+    "detect": cmd_detect,
+    "models list": cmd_models_list,
+    "models set": cmd_models_set,
+    "remove": cmd_remove,
+    "config path": cmd_config_path,
+}

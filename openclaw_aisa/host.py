@@ -1,0 +1,99 @@
+"""The plugin host: installed plugins from the `openclaw_aisa` entry-point group, then the built-ins.
+
+Typed methods forward to the hooks, so call sites never touch pluggy, and every conflict between
+plugins (two providers with one id, an auth choice for an unknown provider) is one clear error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from importlib.metadata import entry_points
+
+import pluggy
+
+from . import builtin, hookspecs
+from .errors import AisaError
+from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
+
+ENTRY_POINT_GROUP = "openclaw_aisa"
+DISABLE_VAR = "OPENCLAW_AISA_DISABLE_PLUGINS"
+
+
+class PluginError(AisaError):
+    """A plugin that does not load or contradicts another one."""
+
+
+class Host:
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+
+    @cached_property
+    def providers(self) -> dict[str, Provider]:
+        found: dict[str, Provider] = {}
+
+        def register(provider: Provider) -> None:
+            if provider.id in found:
+                raise PluginError(f"two plugins register the provider {provider.id!r}; uninstall one of them")
+            found[provider.id] = provider
+
+        self.pm.hook.register_providers(register=register)
+        return found
+
+    @cached_property
+    def auth_choices(self) -> dict[str, AuthChoice]:
+        found: dict[str, AuthChoice] = {}
+
+        def register(choice: AuthChoice) -> None:
+            if choice.id in found:
+                raise PluginError(f"two plugins register the auth choice {choice.id!r}; uninstall one of them")
+            if choice.provider not in self.providers:
+                raise PluginError(f"auth choice {choice.id!r} names the unknown provider {choice.provider!r}")
+            found[choice.id] = choice
+
+        self.pm.hook.register_auth_choices(register=register)
+        return found
+
+    def detect(self, env: Mapping[str, str], dotenv: Mapping[str, str]) -> list[Credential]:
+        found: list[Credential] = []
+        seen = set()
+        for provider in self.providers.values():
+            for batch in self.pm.hook.detect_credentials(provider=provider, env=env, dotenv=dotenv):
+                for cred in batch or ():
+                    if (cred.provider, cred.env_var, cred.source) not in seen:
+                        seen.add((cred.provider, cred.env_var, cred.source))
+                        found.append(cred)
+        return found
+
+    def run_auth_choice(self, choice: AuthChoice, request: AuthRequest) -> AuthResult:
+        provider = self.providers[choice.provider]
+        result = self.pm.hook.run_auth_choice(choice=choice, provider=provider, request=request)
+        if result is None:
+            raise PluginError(f"no plugin can run the auth choice {choice.id!r} (method {choice.method!r})")
+        return result
+
+
+def load_host(*, plugins: tuple[object, ...] = (), env: Mapping[str, str] | None = None) -> Host:
+    """Installed plugins, then `plugins` (for tests and embedding), then the built-ins; then check them."""
+    env = os.environ if env is None else env
+    disabled = {name.strip() for name in env.get(DISABLE_VAR, "").split(",") if name.strip()}
+    pm = pluggy.PluginManager("openclaw_aisa")
+    pm.add_hookspecs(hookspecs)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in disabled or pm.has_plugin(ep.name):
+            continue
+        try:
+            pm.register(ep.load(), name=ep.name)
+        except Exception as e:  # a broken third-party plugin must not hide behind a traceback
+            raise PluginError(
+                f"plugin {ep.name!r} ({ep.value}) failed to load: {e}; uninstall it or set {DISABLE_VAR}={ep.name}"
+            ) from None
+    for plugin in plugins:
+        pm.register(plugin)
+    pm.register(builtin, name="builtin")
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as e:
+        raise PluginError(f"a plugin implements a hook that does not exist: {e}") from None
+    return Host(pm)

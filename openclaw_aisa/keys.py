@@ -1,0 +1,87 @@
+"""API keys: checking one, showing it masked, and keeping it in OpenClaw's `.env`.
+
+A key is never printed: every message uses `mask()`, which shows at most a known prefix and the
+last four characters, and nothing of a key too short for that to stay secret.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import UsageError
+
+_PREFIX = re.compile(r"^(?:[a-z]{2,4}-){1,2}")
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
+_UNSAFE = re.compile(r"[\s\"'`#\\$\x00-\x1f\x7f]")
+
+SOURCES = ("flag", "stdin", "environment", ".env", "prompt")
+
+
+@dataclass(frozen=True)
+class Key:
+    value: str = field(repr=False)
+    source: str
+
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+    @property
+    def typed(self) -> bool:
+        """Given on this run (flag, stdin, prompt) rather than found where OpenClaw already looks."""
+        return self.source in ("flag", "stdin", "prompt")
+
+
+def mask(key: str) -> str:
+    """`sk-aisa-…abcd`: the prefix and the last four, and only the prefix for a short key."""
+    prefix = m.group(0) if (m := _PREFIX.match(key)) else ""
+    rest = key[len(prefix):]
+    return f"{prefix}…{rest[-4:]}" if len(rest) >= 16 else f"{prefix}…"
+
+
+def clean(raw: str, what: str) -> str:
+    """Strip whitespace and newlines; refuse an empty key or one that cannot be a key."""
+    key = raw.strip()
+    if not key:
+        raise UsageError(f"the {what} is empty; paste the whole key")
+    if _UNSAFE.search(key):
+        raise UsageError(f"the {what} contains a space, quote, '#', '$' or control character; paste it exactly as issued")
+    return key
+
+
+def parse_dotenv(text: str) -> dict[str, str]:
+    """KEY=VALUE lines as dotenv reads them (`export`, quotes, comments); the last assignment wins."""
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _DOTENV_LINE.match(line)
+        if not m:
+            continue
+        value = m.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[m.group(1)] = value
+    return values
+
+
+def set_dotenv(text: str, var: str, value: str | None) -> str:
+    """`text` with `var` set to `value` (None removes it); other lines and comments are kept."""
+    out, placed = [], False
+    for line in text.splitlines():
+        m = _DOTENV_LINE.match(line)
+        if m and m.group(1) == var:
+            if value is not None and not placed:
+                out.append(f"{var}={value}")
+                placed = True
+            continue
+        out.append(line)
+    if value is not None and not placed:
+        out.append(f"{var}={value}")
+    return "\n".join(out) + "\n" if out else ""
+
+
+def masked_dotenv(text: str, secret: str) -> str:
+    """The .env text with a key masked, for diffs shown to the user."""
+    return text.replace(secret, mask(secret)) if secret else text

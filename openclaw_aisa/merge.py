@@ -1,0 +1,454 @@
+"""The merge: an OpenClaw config in; the config with a provider added, removed or made primary out,
+with the list of changes a user is shown. Pure functions on plain dicts: no file, no terminal.
+
+Rules (as OpenClaw's own provider onboarding): keep what the user has (other providers, an existing
+`apiKey` and `baseUrl`, edited models, the primary and fallbacks, aliases); append missing model ids;
+set the primary only when there is none or when asked; add refs to an allowlist only where one is
+active; never make a translation model the primary or a fallback.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConfigError, UsageError
+from .openclaw import env_ref, split_ref
+from .types import AuthResult, Provider
+
+# Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
+CATALOGUE_FIELDS = ("name", "reasoning", "input", "cost", "contextWindow", "maxTokens")
+_ENV_TEMPLATE = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str  # dotted path of what changed, e.g. "models.providers.aisa.models"
+    summary: str  # empty for objects created only to hold another change
+    created: bool = False  # the path did not exist before (so `remove` may take it out again)
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+@dataclass(frozen=True)
+class Merged:
+    config: dict[str, Any]
+    changes: tuple[Change, ...] = ()
+    notes: tuple[str, ...] = ()  # advice about things left as they are
+
+    @property
+    def created(self) -> tuple[str, ...]:
+        return tuple(c.path for c in self.changes if c.created)
+
+
+@dataclass(frozen=True)
+class Options:
+    primary: str | None = None  # --primary REF
+    base_url: str | None = None  # --base-url URL: replaces an existing baseUrl
+    replace_key: bool = False  # a key was given on this run: the config must lead to it
+    refresh_models: bool = False  # rewrite catalogue models' metadata from the catalogue
+
+
+@dataclass
+class _Edit:
+    """The config being edited and what was done to it."""
+
+    config: dict[str, Any]
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def change(self, path: str, summary: str, created: bool = False) -> None:
+        self.changes.append(Change(path, summary, created))
+
+    def done(self) -> Merged:
+        return Merged(self.config, tuple(self.changes), tuple(self.notes))
+
+    def get(self, path: str, expected: type | tuple[type, ...] = dict) -> Any:
+        """The value at a dotted path, None when absent; a wrong type or an `$include` is refused."""
+        node: Any = self.config
+        walked = []
+        for part in path.split("."):
+            if isinstance(node, dict) and "$include" in node and walked:
+                _refuse_include(".".join(walked))
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+            walked.append(part)
+        if not isinstance(node, expected):
+            names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+            raise ConfigError(f"{path} is {_kind(node)} where OpenClaw expects {_JSON_NAMES.get(names, names)}; fix it by hand")
+        if isinstance(node, dict) and "$include" in node:
+            _refuse_include(path)
+        return node
+
+    def ensure(self, path: str) -> dict[str, Any]:
+        """The object at a dotted path, created (and recorded as created) where missing."""
+        node = self.config
+        walked = []
+        for part in path.split("."):
+            walked.append(part)
+            child = self.get(".".join(walked))
+            if child is None:
+                child = node[part] = {}
+                self.change(".".join(walked), "", created=True)  # shown through the change inside it
+            node = child
+        return node
+
+
+_JSON_NAMES = {"dict": "an object", "list": "a list", "str": "a string", "str or dict": "a string or an object"}
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _refuse_include(path: str) -> None:
+    where = path or "the top level"
+    raise ConfigError(
+        f"{where} comes from $include: openclaw-aisa does not edit included files; "
+        "add the block there by hand (openclaw-aisa onboard --dry-run shows it)"
+    )
+
+
+def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, options: Options = Options()) -> Merged:
+    """Merge an auth choice's result into `config` (not modified)."""
+    edit = _Edit(copy.deepcopy(config))
+    pid = provider.id
+    block = result.config_patch["models"]["providers"][pid]
+    existing = edit.get(f"models.providers.{pid}")
+    renames: dict[str, str] = {}
+    if existing is None:
+        edit.ensure("models.providers")[pid] = copy.deepcopy(block)
+        ids = ", ".join(m["id"] for m in block["models"])
+        edit.change(f"models.providers.{pid}", f"added provider {pid} ({block['baseUrl']}) with models {ids}", created=True)
+    else:
+        renames = _merge_provider(edit, provider, existing, block, options)
+    if edit.get("models.mode", str) is None:
+        edit.ensure("models")["mode"] = "merge"
+        edit.change("models.mode", 'set models.mode to "merge" (other providers stay visible)', created=True)
+    _rename_refs(edit, renames)
+    configured = [m["id"] for m in edit.get(f"models.providers.{pid}.models", list) or [] if isinstance(m, dict)]
+    _set_primary_if_needed(edit, provider, configured, options.primary, result.default_model)
+    _allow(edit, [provider.ref(i) for i in configured if provider.model(i) or i in _model_ids(block)])
+    _warn_translation_in_use(edit, provider)
+    return edit.done()
+
+
+def _model_ids(block: dict[str, Any]) -> set[str]:
+    return {m["id"] for m in block.get("models", [])}
+
+
+def _merge_provider(
+    edit: _Edit, provider: Provider, existing: dict[str, Any], block: dict[str, Any], options: Options
+) -> dict[str, str]:
+    pid, at = provider.id, f"models.providers.{provider.id}"
+    models = edit.get(f"{at}.models", list)
+    if models is None:
+        models = existing["models"] = []
+    for i, m in enumerate(models):
+        if not isinstance(m, dict) or not isinstance(m.get("id"), str):
+            raise ConfigError(f"{at}.models[{i}] needs an \"id\" string; fix or remove that entry")
+    renames = _repair_models(edit, provider, models)
+
+    api_key = existing.get("apiKey")
+    if isinstance(api_key, str) and (m := _ENV_TEMPLATE.match(api_key)):
+        existing["apiKey"] = env_ref(m.group(1))
+        edit.change(f"{at}.apiKey", f"apiKey: \"${{{m.group(1)}}}\" -> env reference to {m.group(1)} (valid on every OpenClaw version, no doctor warning)")
+    if "apiKey" not in existing:
+        existing["apiKey"] = block["apiKey"]
+        edit.change(f"{at}.apiKey", f"{at}.apiKey set: {_describe_key(block['apiKey'])}", created=True)
+    elif options.replace_key and existing["apiKey"] != block["apiKey"]:
+        before = _describe_key(existing["apiKey"])
+        existing["apiKey"] = block["apiKey"]
+        edit.change(f"{at}.apiKey", f"{at}.apiKey: {before} -> {_describe_key(block['apiKey'])} (the key given now)")
+
+    if "baseUrl" not in existing or (options.base_url and existing["baseUrl"] != block["baseUrl"]):
+        edit.change(f"{at}.baseUrl", f"{at}.baseUrl: {existing.get('baseUrl', '(none)')} -> {block['baseUrl']}", created="baseUrl" not in existing)
+        existing["baseUrl"] = block["baseUrl"]
+    if "api" not in existing:
+        existing["api"] = block["api"]
+        edit.change(f"{at}.api", f"{at}.api set to {block['api']}", created=True)
+
+    have = {m["id"]: m for m in models}
+    added = [copy.deepcopy(m) for m in block["models"] if m["id"] not in have]
+    if added:
+        models.extend(added)
+        edit.change(f"{at}.models", f"added models {', '.join(m['id'] for m in added)} to {pid}")
+    drift = []
+    for wanted in block["models"]:
+        mine = have.get(wanted["id"])
+        if mine is None:
+            continue
+        diffs = _field_diffs(mine, wanted)
+        if not diffs:
+            continue
+        if options.refresh_models:
+            for key in CATALOGUE_FIELDS:
+                if key in wanted:
+                    mine[key] = copy.deepcopy(wanted[key])
+            if "compat" in wanted:
+                mine["compat"] = {**(mine.get("compat") or {}), **wanted["compat"]}
+            edit.change(f"{at}.models", f"refreshed {provider.ref(wanted['id'])} from the catalogue: {'; '.join(diffs)}")
+        else:
+            drift.append(wanted["id"])
+    if drift:
+        edit.notes.append(
+            f"{len(drift)} {pid} model(s) differ from the current catalogue and were kept as they are "
+            f"({', '.join(drift)}); `openclaw-aisa onboard --refresh-models` updates them, `--dry-run` shows how"
+        )
+    return renames
+
+
+def _field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    out = [f"{k} {mine.get(k, '(none)')} -> {wanted[k]}" for k in CATALOGUE_FIELDS if k in wanted and mine.get(k) != wanted[k]]
+    compat = mine.get("compat") if isinstance(mine.get("compat"), dict) else {}
+    out += [f"compat.{k} {compat.get(k, '(none)')} -> {v}" for k, v in (wanted.get("compat") or {}).items() if compat.get(k) != v]
+    return out
+
+
+def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]) -> dict[str, str]:
+    """Fix what the seed's block and old docs got wrong; returns model refs renamed on the way."""
+    pid, at = provider.id, f"models.providers.{provider.id}.models"
+    renames: dict[str, str] = {}
+    kept: list[dict[str, Any]] = []
+    for m in models:
+        old = m["id"]
+        new = old[len(pid) + 1:] if old.startswith(f"{pid}/") else old
+        if new != old:
+            edit.change(f"{at}", f"model id {old} -> {new} (OpenClaw sends the id verbatim; {provider.label} knows only bare ids)")
+        alias = provider.alias_for(new)
+        if alias:
+            edit.change(f"{at}", f"model id {new} -> {alias.target} ({alias.reason})")
+            new = alias.target
+        if "supportsDeveloperRole" in m:
+            value = m.pop("supportsDeveloperRole")
+            compat = m.setdefault("compat", {})
+            if isinstance(compat, dict) and "supportsDeveloperRole" not in compat:
+                compat["supportsDeveloperRole"] = value
+                edit.change(f"{at}", f"{provider.ref(new)}: moved supportsDeveloperRole into compat (OpenClaw rejects it at model level)")
+            else:
+                edit.change(f"{at}", f"{provider.ref(new)}: dropped model-level supportsDeveloperRole (OpenClaw rejects it; compat has one)")
+        if new != old:
+            m["id"] = new
+            renames[provider.ref(old)] = provider.ref(new)
+        if any(k["id"] == new for k in kept):
+            edit.change(f"{at}", f"dropped a second {provider.ref(new)} entry (same model after the fix)")
+            continue
+        kept.append(m)
+    models[:] = kept
+    return renames
+
+
+def _describe_key(value: Any) -> str:
+    if isinstance(value, dict) and value.get("source") == "env":
+        return f"env reference to {value.get('id')}"
+    if isinstance(value, str) and _ENV_TEMPLATE.match(value):
+        return f"template {value}"
+    return "an inline key" if isinstance(value, str) else "a secret reference"
+
+
+def _rename_refs(edit: _Edit, renames: dict[str, str]) -> None:
+    if not renames:
+        return
+    model = edit.get("agents.defaults.model", (str, dict))
+    if isinstance(model, str) and model in renames:
+        edit.config["agents"]["defaults"]["model"] = renames[model]
+        edit.change("agents.defaults.model", f"primary {model} -> {renames[model]}")
+    elif isinstance(model, dict):
+        if model.get("primary") in renames:
+            edit.change("agents.defaults.model.primary", f"primary {model['primary']} -> {renames[model['primary']]}")
+            model["primary"] = renames[model["primary"]]
+        fallbacks = edit.get("agents.defaults.model.fallbacks", list)
+        if fallbacks and any(f in renames for f in fallbacks):
+            fallbacks[:] = _dedupe(renames.get(f, f) for f in fallbacks)
+            edit.change("agents.defaults.model.fallbacks", "fallbacks: renamed " + ", ".join(f"{a} -> {b}" for a, b in renames.items()))
+    allow = edit.get("agents.defaults.models")
+    if allow and any(k in renames for k in allow):
+        renamed = {}
+        for key, value in allow.items():
+            new = renames.get(key, key)
+            if new not in renamed:
+                renamed[new] = value
+        allow.clear()
+        allow.update(renamed)
+        edit.change("agents.defaults.models", "allowlist: renamed " + ", ".join(f"{a} -> {b}" for a, b in renames.items()))
+    policy = edit.get("agents.defaults.modelPolicy.allow", list)
+    if policy and any(r in renames for r in policy):
+        policy[:] = _dedupe(renames.get(r, r) for r in policy)
+        edit.change("agents.defaults.modelPolicy.allow", "modelPolicy.allow: renamed " + ", ".join(f"{a} -> {b}" for a, b in renames.items()))
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def current_primary(config: dict[str, Any]) -> str | None:
+    model = (config.get("agents") or {}).get("defaults", {}).get("model") if isinstance(config.get("agents"), dict) else None
+    if isinstance(model, str):
+        return model or None
+    if isinstance(model, dict) and isinstance(model.get("primary"), str):
+        return model["primary"] or None
+    return None
+
+
+def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
+    """A ref of this provider must name a configured chat model; say the nearest ids when not."""
+    pid, model_id = split_ref(ref)
+    if pid != provider.id:
+        return
+    if not model_id:
+        raise UsageError(f"{ref!r} names no model; use {provider.ref(provider.default_model)}")
+    alias = provider.alias_for(model_id)
+    if alias and model_id not in configured:
+        raise UsageError(f"{ref} is not served by {provider.label} ({alias.reason}); use {provider.ref(alias.target)}")
+    if model_id not in configured:
+        close = difflib.get_close_matches(model_id, configured, n=3, cutoff=0.4)
+        hint = f"did you mean {', '.join(provider.ref(c) for c in close)}?" if close else f"configured: {', '.join(provider.ref(c) for c in configured)}"
+        raise UsageError(f"{ref} is not a configured {provider.label} model; {hint}")
+    model = provider.model(model_id)
+    if model and model.is_translation:
+        chat = [provider.ref(m.id) for m in provider.models if not m.is_translation]
+        raise UsageError(f"{ref} is a translation model (one turn, no tools) and cannot drive an agent; choose {', '.join(chat)}")
+
+
+def _set_primary(edit: _Edit, ref: str) -> None:
+    model = edit.get("agents.defaults.model", (str, dict))
+    before = current_primary(edit.config)
+    if isinstance(model, str):
+        edit.config["agents"]["defaults"]["model"] = ref
+        edit.change("agents.defaults.model", f"primary model: {before} -> {ref}")
+    else:
+        created = model is None or "primary" not in model
+        edit.ensure("agents.defaults.model")["primary"] = ref
+        edit.change("agents.defaults.model.primary", f"primary model: {before or '(none)'} -> {ref}", created=created)
+
+
+def _set_primary_if_needed(edit: _Edit, provider: Provider, configured: list[str], wanted: str | None, default: str) -> None:
+    current = current_primary(edit.config)
+    if wanted:
+        _check_ref(provider, configured, wanted)
+        if wanted != current:
+            _set_primary(edit, wanted)
+    elif current is None:
+        _set_primary(edit, default)
+
+
+def _allow(edit: _Edit, refs: list[str]) -> None:
+    """Add refs to an active allowlist (a non-empty map, or modelPolicy.allow); never start one."""
+    allow = edit.get("agents.defaults.models")
+    if allow:
+        missing = [r for r in refs if r not in allow]
+        for ref in missing:
+            allow[ref] = {}
+        if missing:
+            edit.change("agents.defaults.models", f"allowed {', '.join(missing)} (agents.defaults.models is an allowlist)")
+    policy = edit.get("agents.defaults.modelPolicy.allow", list)
+    if policy:
+        missing = [r for r in refs if r not in policy]
+        policy.extend(missing)
+        if missing:
+            edit.change("agents.defaults.modelPolicy.allow", f"allowed {', '.join(missing)} in modelPolicy.allow")
+
+
+def _warn_translation_in_use(edit: _Edit, provider: Provider) -> None:
+    model = edit.get("agents.defaults.model", (str, dict))
+    fallbacks = model.get("fallbacks") if isinstance(model, dict) else None
+    refs = [current_primary(edit.config)] + (fallbacks if isinstance(fallbacks, list) else [])
+    for ref in refs:
+        if not isinstance(ref, str):
+            continue
+        pid, model_id = split_ref(ref)
+        m = provider.model(model_id) if pid == provider.id else None
+        if m and m.is_translation:
+            edit.notes.append(f"{ref} is a translation model but is set as primary or fallback; agents will fail with it (openclaw-aisa models set {provider.ref(provider.default_model)})")
+
+
+def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
+    """`models set`: make a configured model of `provider` the primary (and allow it where needed)."""
+    edit = _Edit(copy.deepcopy(config))
+    if edit.get(f"models.providers.{provider.id}") is None:
+        raise UsageError(f"{provider.label} is not configured yet; run `openclaw-aisa onboard` first")
+    configured = [m["id"] for m in edit.get(f"models.providers.{provider.id}.models", list) or [] if isinstance(m, dict)]
+    _check_ref(provider, configured, ref)
+    if current_primary(edit.config) != ref:
+        _set_primary(edit, ref)
+    _allow(edit, [ref])
+    return edit.done()
+
+
+def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str | None = None, created: Iterable[str] = ()) -> Merged:
+    """Take out what onboarding added: the provider block and its refs; paths onboarding created go too.
+
+    A primary pointing at the provider is replaced by `primary`, or removed when onboarding had set
+    it where there was none (it is in `created`); otherwise the caller must ask (UsageError).
+    """
+    edit = _Edit(copy.deepcopy(config))
+    pid, prefix = provider.id, f"{provider.id}/"
+    created = set(created)
+    if primary and primary.startswith(prefix):
+        raise UsageError(f"--primary {primary} names a {provider.label} model, which is being removed; choose another provider's model")
+    current = current_primary(edit.config)
+    if current and current.startswith(prefix):
+        if primary:
+            _set_primary(edit, primary)
+        elif "agents.defaults.model.primary" in created and isinstance(edit.get("agents.defaults.model", (str, dict)), dict):
+            del edit.config["agents"]["defaults"]["model"]["primary"]
+            edit.change("agents.defaults.model.primary", f"removed primary {current} (onboarding had set it; there was none before)")
+        else:
+            raise UsageError(f"the primary model is {current}; say what replaces it with --primary PROVIDER/MODEL")
+    elif primary and primary != current:
+        _set_primary(edit, primary)
+    providers = edit.get("models.providers")
+    if providers and pid in providers:
+        del providers[pid]
+        edit.change(f"models.providers.{pid}", f"removed provider {pid}")
+    fallbacks = edit.get("agents.defaults.model.fallbacks", list) if isinstance(edit.get("agents.defaults.model", (str, dict)), dict) else None
+    if fallbacks and any(f.startswith(prefix) for f in fallbacks if isinstance(f, str)):
+        gone = [f for f in fallbacks if isinstance(f, str) and f.startswith(prefix)]
+        fallbacks[:] = [f for f in fallbacks if f not in gone]
+        edit.change("agents.defaults.model.fallbacks", f"removed fallbacks {', '.join(gone)}")
+    allow = edit.get("agents.defaults.models")
+    if allow:
+        gone = [k for k in allow if k.startswith(prefix)]
+        for k in gone:
+            del allow[k]
+        if gone:
+            edit.change("agents.defaults.models", f"removed {', '.join(gone)} from agents.defaults.models")
+    policy = edit.get("agents.defaults.modelPolicy.allow", list)
+    if policy:
+        gone = [r for r in policy if isinstance(r, str) and r.startswith(prefix)]
+        policy[:] = [r for r in policy if r not in gone]
+        if gone:
+            edit.change("agents.defaults.modelPolicy.allow", f"removed {', '.join(gone)} from modelPolicy.allow")
+    _prune_created(edit, created)
+    return edit.done()
+
+
+def _prune_created(edit: _Edit, created: set[str]) -> None:
+    """Undo what onboarding created and is now unused: `models.mode` with no provider left, empty objects."""
+    models = edit.config.get("models")
+    if "models.mode" in created and isinstance(models, dict) and not models.get("providers") and models.get("mode") == "merge":
+        del models["mode"]
+        edit.change("models.mode", "removed models.mode (onboarding had added it)")
+    for path in sorted(created, key=lambda p: -p.count(".")):
+        parent_path, _, key = path.rpartition(".")
+        parent = _lookup(edit.config, parent_path) if parent_path else edit.config
+        if isinstance(parent, dict) and parent.get(key) in ({}, []):
+            del parent[key]
+            edit.change(path, f"removed empty {path} (onboarding had created it)")
+
+
+def _lookup(config: dict[str, Any], path: str) -> Any:
+    node: Any = config
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node

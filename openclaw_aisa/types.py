@@ -1,0 +1,178 @@
+"""What provider plugins register and exchange with the host, as plain frozen dataclasses.
+
+plugin.toml is validated against these classes with pydantic (see catalog.py); plugins written in
+Python build them directly. They import nothing heavy, so commands that only read the catalogue
+stay fast. The `Annotated` bounds are read by pydantic and ignored everywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Gt, MinLen
+
+Text = Annotated[str, MinLen(1)]
+Usd = Annotated[float, Ge(0)]
+Tokens = Annotated[int, Gt(0)]
+Modality = Literal["text", "image", "video", "audio"]
+
+_STRICT = {"extra": "forbid"}  # read by pydantic: an unknown key in plugin.toml is an error
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number that changes over time, with the date it was true and where it comes from."""
+
+    __pydantic_config__ = _STRICT
+    value: Tokens
+    as_of: dt.date
+    source: Text
+
+
+@dataclass(frozen=True)
+class Price:
+    """One seller's price in USD per 1M tokens; `max_input_tokens` marks a tier of a tiered price."""
+
+    __pydantic_config__ = _STRICT
+    seller: Text
+    input: Usd
+    output: Usd
+    as_of: dt.date
+    source: Text
+    cache_read: Usd | None = None
+    cache_write: Usd | None = None
+    max_input_tokens: Tokens | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model as the provider serves it: `id` is the bare upstream id sent on the wire."""
+
+    __pydantic_config__ = _STRICT
+    id: Text
+    name: Text
+    context_window: Figure
+    max_tokens: Figure
+    input: tuple[Modality, ...] = ("text",)
+    reasoning: bool = False
+    tags: tuple[Text, ...] = ()
+    prices: tuple[Price, ...] = ()
+    compat: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def is_translation(self) -> bool:
+        """Translation models take one turn, no system prompt, no tools: never an agent's model."""
+        return "translation" in self.tags
+
+    def price(self, seller: str) -> Price | None:
+        """The seller's base price (the first tier when the price is tiered)."""
+        return next((p for p in self.prices if p.seller == seller), None)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Ids users write that the provider does not serve, and the id that replaces them."""
+
+    __pydantic_config__ = _STRICT
+    ids: tuple[Text, ...]
+    target: Text
+    reason: Text
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A model provider as it appears in OpenClaw's `models.providers.<id>`."""
+
+    __pydantic_config__ = _STRICT
+    id: Text
+    label: Text
+    base_url: Text
+    env_vars: tuple[Text, ...]
+    models: tuple[Model, ...]
+    default_model: Text
+    api: Literal["openai-completions"] = "openai-completions"
+    model_compat: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[Alias, ...] = ()
+    docs_url: str = ""
+    models_url: str = ""
+    console_url: str = ""
+
+    def ref(self, model_id: str) -> str:
+        return f"{self.id}/{model_id}"
+
+    def model(self, model_id: str) -> Model | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def alias_for(self, model_id: str) -> Alias | None:
+        return next((a for a in self.aliases if model_id in a.ids), None)
+
+
+@dataclass(frozen=True)
+class AuthChoice:
+    """An onboarding choice, like an entry of OpenClaw's `providerAuthChoices`."""
+
+    __pydantic_config__ = _STRICT
+    id: Text
+    provider: Text
+    label: Text
+    cli_flag: Text
+    env_var: Text
+    method: Literal["api-key"] = "api-key"
+    hint: str = ""
+    prompt: str = ""
+    key_url: str = ""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    __pydantic_config__ = _STRICT
+    id: Text
+    name: Text
+    version: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything one plugin.toml declares: the manifest and its model catalogue."""
+
+    __pydantic_config__ = _STRICT
+    plugin: PluginInfo
+    providers: tuple[Provider, ...]
+    auth_choices: tuple[AuthChoice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A key found for a provider; `value` is secret and is never printed (see keys.mask)."""
+
+    provider: str
+    env_var: str
+    source: Literal["environment", ".env"]
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """What the host hands an auth choice: the key is resolved already, the config is not touched."""
+
+    key: str = field(repr=False)
+    key_source: str
+    base_url: str | None = None
+    secret_mode: Literal["ref", "plaintext"] = "ref"
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """An auth choice's outcome, shaped like OpenClaw's ProviderAuthResult.
+
+    `config_patch` is a partial OpenClaw config (`{"models": {"providers": {id: block}}}`) that the
+    merge applies without clobbering the user's values; `default_model` is a ref such as `aisa/qwen3-max`.
+    """
+
+    config_patch: dict[str, Any]
+    default_model: str
+    notes: tuple[str, ...] = ()
