@@ -96,7 +96,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = os.environ if env is None else env
     try:
         host = load_host(env=env)
-        args = build_parser(host).parse_args(argv)
+        try:
+            args = build_parser(host).parse_args(argv)
+        except SystemExit as e:  # --help, --version, or a usage error already printed by argparse
+            return e.code if isinstance(e.code, int) else 2
         interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
         console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
         return COMMANDS[_command(args)](args, host, env, console)
@@ -160,7 +163,8 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
 
     snapshot, merged = plan()
     if args.dry_run:
-        return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, key, warnings)
+        secrets = _secrets(provider, env, keys.parse_dotenv(dotenv_text), snapshot.data, key.value)
+        return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, secrets, warnings)
     if args.refresh_models and console.interactive and any("refreshed" in c.summary for c in merged.changes):
         for change in merged.changes:
             if change.summary:
@@ -328,11 +332,8 @@ def _write_with_retry(loc, plan, env, snapshot, merged):
     raise AssertionError("unreachable")
 
 
-def _report_dry_run(args, console, loc, snapshot, merged, old_env: str, new_env: str, key: keys.Key, warnings) -> int:
-    old = (snapshot.raw or b"").decode("utf-8", "replace")
-    new = old if merged.config == snapshot.data else store.render(merged.config).decode()
-    diff = _diff(old, new, str(loc.config)) + _diff(keys.masked_dotenv(old_env, key.value), keys.masked_dotenv(new_env, key.value), str(loc.dotenv))
-    diff = keys.masked_dotenv(diff, key.value)  # an inline (plaintext) key is masked in the config diff too
+def _report_dry_run(args, console, loc, snapshot, merged, old_env: str, new_env: str, secrets: list[str], warnings) -> int:
+    diff = _plan_diff(loc, snapshot, merged, old_env, new_env, secrets)
     if args.json:
         console.say(json.dumps({
             "config": str(loc.config), "dry_run": True, "diff": diff, "warnings": warnings, "notes": list(merged.notes),
@@ -346,6 +347,27 @@ def _report_dry_run(args, console, loc, snapshot, merged, old_env: str, new_env:
         console.say(f"note: {note}")
     console.say("(dry run: nothing written)")
     return 0
+
+
+def _plan_diff(loc: paths.Location, snapshot: store.Snapshot, merged: merge.Merged, old_env: str, new_env: str, secrets: list[str]) -> str:
+    """The unified diff of the config and the .env that a write would make, every secret masked."""
+    old = (snapshot.raw or b"").decode("utf-8", "replace")
+    new = old if merged.config == snapshot.data else store.render(merged.config).decode()
+    diff = _diff(old, new, str(loc.config)) + _diff(old_env, new_env, str(loc.dotenv))
+    for secret in sorted(secrets, key=len, reverse=True):
+        diff = diff.replace(secret, keys.mask(secret))
+    return diff
+
+
+def _secrets(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str], config: dict[str, Any], *extra: str) -> list[str]:
+    """Every key value that could show up in a diff: given now, in the environment, the .env, or inline."""
+    found = [*extra]
+    for var in provider.env_vars:
+        found += [env.get(var, "").strip(), dotenv.get(var, "").strip()]
+    inline = ((config.get("models") or {}).get("providers") or {}).get(provider.id, {}) if isinstance(config.get("models"), dict) else {}
+    if isinstance(inline, dict) and isinstance(inline.get("apiKey"), str) and not inline["apiKey"].startswith("${"):
+        found.append(inline["apiKey"])
+    return [s for s in found if len(s) >= 8]
 
 
 def _diff(old: str, new: str, name: str) -> str:
@@ -469,11 +491,7 @@ def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
         for var in provider.env_vars:
             new_dotenv = keys.set_dotenv(new_dotenv, var, None)
     if args.dry_run:
-        old = (snapshot.raw or b"").decode("utf-8", "replace")
-        new = old if merged.config == snapshot.data else store.render(merged.config).decode()
-        diff = _diff(old, new, str(loc.config))
-        secret = keys.parse_dotenv(dotenv_text)
-        diff += _diff(*(_mask_all(t, secret) for t in (dotenv_text, new_dotenv)), str(loc.dotenv))
+        diff = _plan_diff(loc, snapshot, merged, dotenv_text, new_dotenv, _secrets(provider, env, keys.parse_dotenv(dotenv_text), snapshot.data))
         console.say(diff.rstrip("\n") if diff else "No changes.")
         console.say("(dry run: nothing written)")
         return 0
@@ -487,13 +505,6 @@ def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
             console.say(f"  - {change.summary}")
     console.say(f"{provider.label} removed from {loc.config}" if written else f"{provider.label} was not configured in {loc.config}")
     return 0
-
-
-def _mask_all(text: str, values: Mapping[str, str]) -> str:
-    for value in values.values():
-        if value:
-            text = text.replace(value, keys.mask(value))
-    return text
 
 
 def _pick_provider(wanted: str | None, host: Host) -> Provider:

@@ -80,8 +80,3 @@ def set_dotenv(text: str, var: str, value: str | None) -> str:
     if value is not None and not placed:
         out.append(f"{var}={value}")
     return "\n".join(out) + "\n" if out else ""
-
-
-def masked_dotenv(text: str, secret: str) -> str:
-    """The .env text with a key masked, for diffs shown to the user."""
-    return text.replace(secret, mask(secret)) if secret else text

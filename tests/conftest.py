@@ -86,3 +86,33 @@ def read_json(path: Path):
 
 def mode(path: Path) -> int:
     return os.stat(path).st_mode & 0o777
+
+
+@pytest.fixture(params=__import__("tests.realclaw", fromlist=["VERSIONS"]).VERSIONS)
+def openclaw(request):
+    """Each pinned real OpenClaw; missing ones skip locally and fail under CI=true (the tier must run there)."""
+    from .realclaw import INSTALL_HINT, OpenClaw
+
+    claw = OpenClaw(request.param)
+    if not claw.installed:
+        message = f"OpenClaw {claw.version} is not installed: {INSTALL_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return claw
+
+
+@pytest.fixture
+def our_cli(home):
+    """Our installed CLI as a subprocess, in the same sandbox environment the real OpenClaw gets."""
+    import subprocess
+
+    from .realclaw import sandbox_env
+
+    def run(*argv: str, **extra: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "openclaw_aisa", *argv], env=sandbox_env(home, **extra), capture_output=True, text=True)
+        for secret in (KEY, OTHER_KEY):
+            assert secret not in done.stdout and secret not in done.stderr, "a key leaked into the output"
+        return done
+
+    return run

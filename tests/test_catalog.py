@@ -1,0 +1,116 @@
+"""plugin.toml: the manifest and catalogue, validated, dated and sourced."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from openclaw_aisa.catalog import bundled_path, load_catalog, validate
+from openclaw_aisa.errors import CatalogError
+
+RAW = bundled_path().read_text()
+
+
+def broken(old: str, new: str) -> bytes:
+    assert old in RAW, old
+    return RAW.replace(old, new, 1).encode()
+
+
+def test_the_five_default_models_with_corrected_figures():
+    aisa = load_catalog().providers[0]
+    assert [m.id for m in aisa.models] == ["qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"]
+    kimi, deepseek = aisa.model("kimi-k2.5"), aisa.model("deepseek-v3.1")
+    assert (kimi.context_window.value, kimi.max_tokens.value, kimi.input, kimi.reasoning) == (262144, 32768, ("text", "image"), True)
+    assert (deepseek.price("aisa").input, deepseek.price("deepseek").input) == (0.4018, 0.56)
+    assert aisa.model("qwen-mt-flash").is_translation
+    assert not aisa.model(aisa.default_model).is_translation
+
+
+def test_every_figure_and_price_has_a_date_and_a_source():
+    for provider in load_catalog().providers:
+        for m in provider.models:
+            for figure in (m.context_window, m.max_tokens, *m.prices):
+                assert figure.as_of.year >= 2025 and figure.source.strip()
+            assert m.price(provider.id) is not None, f"{m.id} has no {provider.id} price"
+
+
+def test_aliases_map_the_seeds_wrong_ids_with_a_reason():
+    aisa = load_catalog().providers[0]
+    for wrong in ("qwen3-plus", "qwen-plus", "qwen-plus-latest"):
+        assert aisa.alias_for(wrong).target == "qwen-plus-2025-12-01"
+    for wrong in ("qwen3-flash", "qwen-turbo", "qwen-turbo-latest"):
+        assert aisa.alias_for(wrong).target == "qwen-flash"
+    assert all(a.reason for a in aisa.aliases)
+
+
+def test_manifest_has_auth_choice_flag_and_env_var():
+    catalog = load_catalog()
+    choice = catalog.auth_choices[0]
+    assert (choice.id, choice.cli_flag, choice.env_var, choice.provider) == ("aisa-api-key", "--aisa-api-key", "AISA_API_KEY", "aisa")
+    assert catalog.plugin.id == "aisa" and catalog.plugin.version
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("max_tokens = { value = 32768", 'max_tokens = { value = "lots"', r"providers\[0\] \(aisa\)\.models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: Input should be a valid integer"),
+        ("input = 0.402", "input = -1", r"models\[4\] \(kimi-k2\.5\)\.prices\[0\]\.input: Input should be greater than or equal to 0"),
+        ('  reasoning = true\n', '  reasoning = true\n  temperature = 1\n', r"models\[4\] \(kimi-k2\.5\)\.temperature: Unexpected keyword argument"),
+        ('default_model = "qwen3-max"', 'default_model = "qwen-mt-flash"', r"default_model: 'qwen-mt-flash' is a translation model"),
+        ('default_model = "qwen3-max"', 'default_model = "gpt-9"', r"default_model: 'gpt-9' is not one of its models"),
+        ('id = "kimi-k2.5"', 'id = "aisa/kimi-k2.5"', r"must be a bare upstream id"),
+        ('base_url = "https://api.aisa.one/v1"', 'base_url = "http://api.aisa.one/v1"', r"base_url: must start with https://"),
+        ('cli_flag = "--aisa-api-key"', 'cli_flag = "aisa"', r"auth_choices\[0\] \(aisa-api-key\)\.cli_flag"),
+        ('  source = "Moonshot AI platform pricing, kimi-k2.5"', '', r"prices\[1\]\.source: Field required"),
+        ("[plugin]", "[plugin\n", r"not valid TOML"),
+    ],
+)
+def test_a_broken_plugin_toml_is_one_clear_error_naming_the_field(old, new, message):
+    with pytest.raises(CatalogError, match=message):
+        validate(broken(old, new), Path("plugin.toml"))
+
+
+def test_validated_catalogue_equals_the_cached_one():
+    assert validate(RAW.encode(), bundled_path()) == load_catalog()
+
+
+def test_offline_commands_never_import_httpx_and_skip_pydantic_once_cached(tmp_path):
+    """The first run validates (pydantic); every later run reads the hash-keyed cache only."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    probe = (
+        "import sys, io, contextlib\n"
+        "from openclaw_aisa.cli import main\n"
+        "for argv in (['detect'], ['models', 'list'], ['config', 'path'],"
+        " ['onboard', '--dry-run', '--non-interactive', '--aisa-api-key', 'sk-aisa-x']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert main(argv) == 0, argv\n"
+        "print('httpx' in sys.modules, 'pydantic' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["False", "True"]
+    second = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.split() == ["False", "False"]
+
+
+def test_an_edited_plugin_toml_is_validated_again(tmp_path, monkeypatch):
+    edited = tmp_path / "plugin.toml"
+    edited.write_bytes(broken("max_tokens = { value = 32768", 'max_tokens = { value = "x"'))
+    load_catalog.cache_clear()
+    try:
+        with pytest.raises(CatalogError):
+            load_catalog(edited)
+        edited.write_text(RAW)
+        assert load_catalog(edited) == load_catalog()
+    finally:
+        load_catalog.cache_clear()
+
+
+def test_plugin_toml_version_is_the_package_version():
+    from importlib.metadata import version
+
+    assert version("openclaw-aisa") == tomllib.loads(RAW)["plugin"]["version"]

@@ -1,0 +1,278 @@
+"""What a user sees from each command: files written, messages, exit codes, and keys never shown."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import KEY, OTHER_KEY, mode, read_json, write_json
+
+ONBOARD = ("onboard", "--auth-choice", "aisa-api-key", "--non-interactive")
+
+
+def test_onboard_with_a_key_writes_config_and_dotenv_with_private_permissions(run, state_dir, config_path):
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 0, result.err
+    config = read_json(config_path)
+    assert config["models"]["providers"]["aisa"]["apiKey"] == {"source": "env", "provider": "default", "id": "AISA_API_KEY"}
+    assert config["agents"]["defaults"]["model"]["primary"] == "aisa/qwen3-max"
+    assert (state_dir / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+    assert mode(config_path) == 0o600 and mode(state_dir / ".env") == 0o600 and mode(state_dir) == 0o700
+    assert "sk-aisa-…TEST" in result.out
+    assert KEY not in config_path.read_text()
+
+
+def test_onboard_twice_writes_nothing_the_second_time(run, config_path):
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    before = config_path.read_bytes()
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 0
+    assert "nothing to change" in result.out
+    assert config_path.read_bytes() == before
+    assert not config_path.with_name("openclaw.json.bak").exists()
+
+
+def test_dry_run_shows_a_masked_diff_and_writes_nothing(run, state_dir):
+    result = run(*ONBOARD, "--aisa-api-key", KEY, "--dry-run")
+    assert result.code == 0
+    assert '+        "baseUrl": "https://api.aisa.one/v1",' in result.out
+    assert "+AISA_API_KEY=sk-aisa-…TEST" in result.out
+    assert "(dry run: nothing written)" in result.out
+    assert not state_dir.exists()
+
+
+def test_dry_run_masks_a_plaintext_key_in_the_config_diff(run, state_dir):
+    result = run(*ONBOARD, "--aisa-api-key", KEY, "--dry-run", "--secret-input-mode", "plaintext")
+    assert '"apiKey": "sk-aisa-…TEST"' in result.out
+
+
+def test_plaintext_mode_stores_the_key_inline_with_a_warning(run, config_path, state_dir):
+    result = run(*ONBOARD, "--aisa-api-key", KEY, "--secret-input-mode", "plaintext")
+    assert read_json(config_path)["models"]["providers"]["aisa"]["apiKey"] == KEY
+    assert "plain text" in result.err
+    assert not (state_dir / ".env").exists()
+
+
+def test_key_from_stdin_with_dash(run, state_dir):
+    assert run(*ONBOARD, "--aisa-api-key", "-", stdin=f"  {KEY}\n").code == 0
+    assert (state_dir / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+
+
+def test_key_from_the_environment_is_not_saved_without_persist_key(run, monkeypatch, state_dir, config_path):
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    result = run(*ONBOARD)
+    assert result.code == 0
+    assert config_path.exists() and not (state_dir / ".env").exists()
+    assert "Gateway service sees a key only in its own environment" in result.err
+    assert "--persist-key" in result.err
+
+
+def test_key_from_the_environment_is_saved_with_persist_key(run, monkeypatch, state_dir):
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    assert run(*ONBOARD, "--persist-key").code == 0
+    assert (state_dir / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+
+
+def test_flag_beats_environment_and_says_which_one_openclaw_will_use(run, monkeypatch, state_dir):
+    monkeypatch.setenv("AISA_API_KEY", OTHER_KEY)
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert (state_dir / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+    assert "your environment exports a different AISA_API_KEY (sk-aisa-…OTHR)" in result.err
+
+
+def test_key_already_in_dotenv_is_used_and_other_lines_are_kept(run, state_dir, config_path):
+    state_dir.mkdir(mode=0o700)
+    (state_dir / ".env").write_text("# mine\nOPENAI_API_KEY=abc\nAISA_API_KEY=" + KEY + "\n")
+    result = run(*ONBOARD)
+    assert result.code == 0 and "(from .env)" in result.out
+    run(*ONBOARD, "--aisa-api-key", OTHER_KEY)
+    assert (state_dir / ".env").read_text() == f"# mine\nOPENAI_API_KEY=abc\nAISA_API_KEY={OTHER_KEY}\n"
+
+
+def test_environment_and_dotenv_disagreeing_is_pointed_out(run, monkeypatch, state_dir):
+    state_dir.mkdir(mode=0o700)
+    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    result = run(*ONBOARD)
+    assert "differs between your environment (sk-aisa-…TEST)" in result.err
+    assert "OpenClaw uses the environment's" in result.err
+
+
+def test_no_key_and_no_terminal_names_the_flag_and_the_variable(run, state_dir):
+    result = run(*ONBOARD)
+    assert result.code == 2
+    assert "--aisa-api-key" in result.err and "AISA_API_KEY" in result.err
+    assert not state_dir.exists()
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "sk-aisa-has space", "sk-aisa-quote\"d"])
+def test_a_bad_key_is_refused_and_nothing_is_written(run, state_dir, bad):
+    result = run(*ONBOARD, "--aisa-api-key", bad)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert not state_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://api.example.com/v1", "plain http to a remote host"),
+        ("https://user:pw@api.aisa.one/v1", "must not carry credentials"),
+        ("ftp://x", "not an http(s) URL"),
+    ],
+)
+def test_unsafe_base_urls_are_refused(run, state_dir, url, message):
+    result = run(*ONBOARD, "--aisa-api-key", KEY, "--base-url", url)
+    assert result.code == 2 and message in result.err
+    assert not state_dir.exists()
+
+
+def test_loopback_http_base_url_is_allowed(run, config_path):
+    assert run(*ONBOARD, "--aisa-api-key", KEY, "--base-url", "http://127.0.0.1:8123/v1/").code == 0
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == "http://127.0.0.1:8123/v1"
+
+
+def test_unknown_auth_choice_is_a_usage_error(run):
+    result = run("onboard", "--auth-choice", "nope", "--non-interactive")
+    assert result.code == 2 and "invalid choice: 'nope'" in result.err
+
+
+def test_bad_config_is_one_line_exit_2_and_untouched(run, config_path):
+    config_path.parent.mkdir()
+    config_path.write_text('{"models": [1, 2]}')
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 2
+    assert result.err.strip().count("\n") == 0 and "models is a list where OpenClaw expects an object" in result.err
+    assert config_path.read_text() == '{"models": [1, 2]}'
+
+
+def test_json5_config_is_merged_and_the_lost_comments_are_announced(run, config_path):
+    config_path.parent.mkdir()
+    config_path.write_text('// keep me\n{ gateway: { port: 18789, }, }\n')
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 0
+    assert "comments are gone" in result.err
+    assert read_json(config_path)["gateway"] == {"port": 18789}
+    assert config_path.with_name("openclaw.json.bak").read_text().startswith("// keep me")
+
+
+def test_an_included_models_block_is_refused(run, config_path):
+    config_path.parent.mkdir()
+    (config_path.parent / "models.json5").write_text('{ models: { providers: {} } }')
+    config_path.write_text('{"$include": "./models.json5", "gateway": {"port": 1}}')
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 2 and "$include" in result.err
+    assert config_path.read_text() == '{"$include": "./models.json5", "gateway": {"port": 1}}'
+
+
+def test_an_include_that_does_not_hold_models_is_fine(run, config_path):
+    config_path.parent.mkdir()
+    (config_path.parent / "channels.json5").write_text('{ channels: {} }')
+    config_path.write_text('{"$include": "./channels.json5"}')
+    assert run(*ONBOARD, "--aisa-api-key", KEY).code == 0
+    assert read_json(config_path)["$include"] == "./channels.json5"
+
+
+def test_readonly_config_is_refused(run, monkeypatch, config_path):
+    write_json(config_path, {})
+    monkeypatch.setenv("OPENCLAW_CONFIG_READONLY", "1")
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 2 and "OPENCLAW_CONFIG_READONLY" in result.err
+    assert read_json(config_path) == {}
+
+
+def test_json_output_lists_changes_and_the_masked_key(run):
+    result = run(*ONBOARD, "--aisa-api-key", KEY, "--json")
+    report = result.json
+    assert report["key"] == {"source": "flag", "masked": "sk-aisa-…TEST", "stored": report["key"]["stored"], "env_var": "AISA_API_KEY"}
+    assert report["primary"] == "aisa/qwen3-max"
+    assert any(c["path"] == "models.providers.aisa" for c in report["changes"])
+
+
+def test_remove_after_a_lone_onboarding_gives_back_the_original_file(run, config_path, state_dir):
+    original = {"gateway": {"port": 18789}, "agents": {"defaults": {"workspace": "~/w"}}}
+    write_json(config_path, original)
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    result = run("remove", "--purge-key", "--non-interactive")
+    assert result.code == 0, result.err
+    assert read_json(config_path) == original
+    assert "AISA_API_KEY" not in (state_dir / ".env").read_text()
+
+
+def test_remove_with_a_chosen_aisa_primary_needs_primary_flag(run, config_path):
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    run("models", "set", "aisa/kimi-k2.5")
+    write_json(config_path, read_json(config_path))  # the user edits the file; onboarding's record still holds
+    from openclaw_aisa import journal
+
+    journal.update(config_path, "aisa", forget=True)
+    result = run("remove", "--non-interactive")
+    assert result.code == 2 and "--primary" in result.err
+    assert run("remove", "--primary", "openai/gpt-5", "--non-interactive").code == 0
+    assert read_json(config_path)["agents"]["defaults"]["model"]["primary"] == "openai/gpt-5"
+
+
+def test_models_list_shows_catalogue_configured_and_primary(run):
+    before = run("models", "list", "--json").json
+    assert [m["ref"] for m in before["models"]] == ["aisa/qwen3-max", "aisa/qwen-plus-2025-12-01", "aisa/qwen-mt-flash", "aisa/deepseek-v3.1", "aisa/kimi-k2.5"]
+    assert not any(m["configured"] for m in before["models"])
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    after = run("models", "list", "--json").json
+    assert all(m["configured"] for m in after["models"])
+    assert [m["ref"] for m in after["models"] if m["primary"]] == ["aisa/qwen3-max"]
+    table = run("models", "list").out
+    assert "aisa/kimi-k2.5" in table and "primary" in table and "translation" in table and "as of 2026-04-01" in table
+
+
+def test_models_set_changes_the_primary_and_suggests_close_ids(run, config_path):
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    assert run("models", "set", "aisa/kimi-k2.5").code == 0
+    assert read_json(config_path)["agents"]["defaults"]["model"]["primary"] == "aisa/kimi-k2.5"
+    wrong = run("models", "set", "aisa/kimi-k25")
+    assert wrong.code == 2 and "did you mean aisa/kimi-k2.5" in wrong.err
+    translation = run("models", "set", "aisa/qwen-mt-flash")
+    assert translation.code == 2 and "translation model" in translation.err
+
+
+def test_detect_shows_masked_keys_and_which_one_openclaw_uses(run, monkeypatch, state_dir):
+    assert "no key found" in run("detect").out
+    state_dir.mkdir(mode=0o700)
+    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    out = run("detect").out
+    assert "AISA_API_KEY in environment: sk-aisa-…TEST   <- OpenClaw uses this one" in out
+    assert "sk-aisa-…OTHR" in out
+    creds = run("detect", "--json").json["providers"][0]["credentials"]
+    assert [(c["source"], c["used_by_openclaw"]) for c in creds] == [("environment", True), (".env", False)]
+
+
+def test_config_path_follows_the_environment(run, monkeypatch, tmp_path, home):
+    assert run("config", "path").out.strip() == str(home / ".openclaw" / "openclaw.json")
+    monkeypatch.setenv("OPENCLAW_CONFIG_PATH", str(tmp_path / "x.json"))
+    assert run("config", "path").out.strip() == str(tmp_path / "x.json")
+
+
+def test_onboard_respects_openclaw_config_path(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPENCLAW_CONFIG_PATH", str(tmp_path / "custom" / "oc.json"))
+    assert run(*ONBOARD, "--aisa-api-key", KEY).code == 0
+    assert "aisa" in read_json(tmp_path / "custom" / "oc.json")["models"]["providers"]
+
+
+def test_version_comes_from_plugin_toml(run):
+    import tomllib
+
+    from openclaw_aisa.catalog import bundled_path
+
+    version = tomllib.loads(bundled_path().read_text())["plugin"]["version"]
+    result = run("--version")
+    assert result.code == 0 and result.out.strip() == f"openclaw-aisa {version}"
+
+
+def test_every_output_is_free_of_the_key(run, monkeypatch, state_dir):
+    """A sweep: every command, with the key in every source, never prints it (the `run` fixture checks)."""
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    state_dir.mkdir(mode=0o700)
+    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    for argv in (ONBOARD + ("--dry-run",), ONBOARD + ("--json",), ONBOARD + ("--aisa-api-key", OTHER_KEY, "--secret-input-mode", "plaintext"),
+                 ("detect",), ("detect", "--json"), ("models", "list"), ("remove", "--dry-run", "--purge-key", "--primary", "openai/gpt-5")):
+        run(*argv)

@@ -1,0 +1,105 @@
+"""The host is generic: a third-party provider plugin, installed through the entry-point group, shows
+up in every command, exactly like AIsa does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .conftest import read_json
+
+DUMMY = '''
+from openclaw_aisa import hookimpl
+from openclaw_aisa.types import AuthChoice, Figure, Model, Price, Provider
+import datetime
+
+TODAY = datetime.date(2026, 11, 1)
+MODEL = Model(id="dummy-large", name="Dummy Large", context_window=Figure(65536, TODAY, "test"),
+              max_tokens=Figure(4096, TODAY, "test"), prices=(Price("dummy", 1.0, 2.0, TODAY, "test"),))
+
+@hookimpl
+def register_providers(register):
+    register(Provider(id="dummy", label="Dummy", base_url="https://dummy.example/v1", env_vars=("DUMMY_API_KEY",),
+                      models=(MODEL,), default_model="dummy-large"))
+
+@hookimpl
+def register_auth_choices(register):
+    register(AuthChoice(id="dummy-api-key", provider="dummy", label="Dummy API key", cli_flag="--dummy-api-key",
+                        env_var="DUMMY_API_KEY"))
+'''
+
+
+def install_plugin(site: Path, name: str, source: str) -> None:
+    """A real distribution on sys.path: module + dist-info with an `openclaw_aisa` entry point."""
+    (site / f"{name}.py").write_text(source)
+    info = site / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[openclaw_aisa]\n{name} = {name}\n")
+
+
+@pytest.fixture
+def cli(tmp_path, home):
+    site = tmp_path / "site"
+    site.mkdir()
+    install_plugin(site, "dummy_provider", DUMMY)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AISA_", "DUMMY_"))}
+    env.update(PYTHONPATH=str(site), HOME=str(home))
+
+    def run(*argv: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "openclaw_aisa", *argv], env={**env, **extra}, capture_output=True, text=True)
+
+    run.site = site
+    return run
+
+
+def test_a_second_provider_appears_in_onboard_detect_and_models_list(cli, home):
+    help_text = cli("onboard", "--help").stdout
+    assert "--dummy-api-key" in help_text and "dummy-api-key" in help_text and "--aisa-api-key" in help_text
+
+    detected = json.loads(cli("detect", "--json", DUMMY_API_KEY="dk-0123456789abcdefghij").stdout)
+    dummy = next(p for p in detected["providers"] if p["provider"] == "dummy")
+    assert dummy["credentials"][0]["masked"] == "dk-…ghij"
+
+    refs = [m["ref"] for m in json.loads(cli("models", "list", "--json").stdout)["models"]]
+    assert "dummy/dummy-large" in refs and "aisa/kimi-k2.5" in refs
+
+    done = cli("onboard", "--non-interactive", "--dummy-api-key", "dk-0123456789abcdefghij")
+    assert done.returncode == 0, done.stderr
+    config = read_json(home / ".openclaw" / "openclaw.json")
+    assert config["models"]["providers"]["dummy"]["models"][0]["cost"]["output"] == 2.0
+    assert config["agents"]["defaults"]["model"]["primary"] == "dummy/dummy-large"
+    assert "DUMMY_API_KEY=dk-0123456789abcdefghij" in (home / ".openclaw" / ".env").read_text()
+
+
+def test_with_two_choices_and_no_flag_onboard_asks_which(cli):
+    result = cli("onboard", "--non-interactive")
+    assert result.returncode == 2
+    assert "several auth choices are available (aisa-api-key, dummy-api-key); pass --auth-choice ID" in result.stderr
+
+
+def test_a_plugin_implementing_an_unknown_hook_is_refused_clearly(cli):
+    install_plugin(cli.site, "typo_plugin", "from openclaw_aisa import hookimpl\n\n@hookimpl\ndef register_provider(register):\n    pass\n")
+    result = cli("detect")
+    assert result.returncode == 1
+    assert "implements a hook that does not exist" in result.stderr and "register_provider" in result.stderr
+
+
+def test_a_plugin_that_fails_to_import_names_itself_and_how_to_skip_it(cli):
+    install_plugin(cli.site, "broken_plugin", "raise RuntimeError('boom')\n")
+    result = cli("detect")
+    assert result.returncode == 1
+    assert "plugin 'broken_plugin'" in result.stderr and "OPENCLAW_AISA_DISABLE_PLUGINS=broken_plugin" in result.stderr
+    assert cli("detect", OPENCLAW_AISA_DISABLE_PLUGINS="broken_plugin").returncode == 0
+
+
+def test_two_plugins_claiming_one_provider_id_is_an_error(cli):
+    install_plugin(cli.site, "dummy_clone", DUMMY)
+    result = cli("models", "list")
+    assert result.returncode == 1 and "two plugins register the provider 'dummy'" in result.stderr

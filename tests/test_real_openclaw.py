@@ -1,0 +1,55 @@
+"""The real OpenClaw judges what we write: every supported version must accept it and see AIsa."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from .conftest import KEY, read_json, write_json
+from .test_merge import SEED_BLOCK
+
+pytestmark = pytest.mark.openclaw
+REFS = {"aisa/qwen3-max", "aisa/qwen-plus-2025-12-01", "aisa/qwen-mt-flash", "aisa/deepseek-v3.1", "aisa/kimi-k2.5"}
+ONBOARD = ("onboard", "--auth-choice", "aisa-api-key", "--non-interactive", "--aisa-api-key", KEY)
+
+
+def test_fresh_onboarding_is_valid_and_lists_the_five_refs_with_an_aisa_default(openclaw, our_cli, home):
+    done = our_cli(*ONBOARD)
+    assert done.returncode == 0, done.stderr
+    assert openclaw.validate(home)["valid"]
+    models = openclaw.aisa_models(home)
+    assert set(models) == REFS
+    assert [ref for ref, tags in models.items() if "default" in tags] == ["aisa/qwen3-max"]
+
+
+def test_the_seeds_block_is_rejected_as_given_and_valid_after_onboarding(openclaw, our_cli, home):
+    config = home / ".openclaw" / "openclaw.json"
+    write_json(config, {"models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}}, "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}}})
+    report = openclaw.validate(home)
+    assert not report["valid"]
+    # 9.6 and 3.31 name the key; 5.28 says only "Invalid input" at models.providers.aisa.models.0
+    assert any(issue["path"].startswith("models.providers.aisa.models") for issue in report["issues"])
+    assert our_cli(*ONBOARD).returncode == 0
+    assert openclaw.validate(home)["valid"]
+    assert all("/" not in m["id"] for m in read_json(config)["models"]["providers"]["aisa"]["models"])
+    assert set(openclaw.aisa_models(home)) == REFS
+
+
+def test_an_allowlist_user_gets_valid_config_with_aisa_refs_allowed(openclaw, our_cli, home):
+    config = home / ".openclaw" / "openclaw.json"
+    write_json(config, {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}, "models": {"anthropic/claude-opus-4-6": {"alias": "opus"}}}}})
+    assert our_cli(*ONBOARD).returncode == 0
+    assert openclaw.validate(home)["valid"]
+    allow = read_json(config)["agents"]["defaults"]["models"]
+    assert REFS <= set(allow) and allow["anthropic/claude-opus-4-6"] == {"alias": "opus"}
+
+
+def test_remove_leaves_a_config_openclaw_accepts(openclaw, our_cli, home):
+    config = home / ".openclaw" / "openclaw.json"
+    write_json(config, {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}})
+    our_cli(*ONBOARD)
+    assert our_cli("remove", "--non-interactive").returncode == 0
+    assert openclaw.validate(home)["valid"]
+    assert read_json(config) == {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}}

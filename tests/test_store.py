@@ -1,0 +1,165 @@
+"""Finding and writing the user's config the way OpenClaw does, without ever losing their data."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from openclaw_aisa import paths, store
+from openclaw_aisa.errors import ConfigError, ConflictError
+
+from .conftest import mode, read_json, write_json
+
+
+def test_default_location_is_dot_openclaw_in_home(home):
+    loc = paths.locate({"HOME": str(home)})
+    assert loc.config == home / ".openclaw" / "openclaw.json"
+    assert loc.dotenv == home / ".openclaw" / ".env"
+
+
+def test_config_path_variable_wins_and_state_dir_still_holds_dotenv(home, tmp_path):
+    env = {"HOME": str(home), "OPENCLAW_CONFIG_PATH": str(tmp_path / "elsewhere.json"), "OPENCLAW_STATE_DIR": str(tmp_path / "state")}
+    loc = paths.locate(env)
+    assert loc.config == tmp_path / "elsewhere.json"
+    assert loc.dotenv == tmp_path / "state" / ".env"
+
+
+def test_state_dir_variable_moves_the_config(home, tmp_path):
+    loc = paths.locate({"HOME": str(home), "OPENCLAW_STATE_DIR": str(tmp_path / "s")})
+    assert loc.config == tmp_path / "s" / "openclaw.json"
+
+
+def test_openclaw_home_replaces_the_home_directory(home, tmp_path):
+    loc = paths.locate({"HOME": str(home), "OPENCLAW_HOME": str(tmp_path / "oh")})
+    assert loc.config == tmp_path / "oh" / ".openclaw" / "openclaw.json"
+
+
+def test_tilde_in_variables_means_the_home_directory(home):
+    loc = paths.locate({"HOME": str(home), "OPENCLAW_STATE_DIR": "~/custom"})
+    assert loc.state_dir == home / "custom"
+
+
+def test_profile_uses_its_own_state_dir(home):
+    loc = paths.locate({"HOME": str(home), "OPENCLAW_PROFILE": "work"})
+    assert loc.config == home / ".openclaw-work" / "openclaw.json"
+
+
+def test_legacy_clawdbot_is_used_only_when_dot_openclaw_is_missing(home):
+    write_json(home / ".clawdbot" / "clawdbot.json", {})
+    legacy = paths.locate({"HOME": str(home)})
+    assert legacy.config == home / ".clawdbot" / "clawdbot.json" and legacy.legacy
+    (home / ".openclaw").mkdir()
+    assert paths.locate({"HOME": str(home)}).config == home / ".openclaw" / "openclaw.json"
+
+
+def test_json5_with_comments_and_trailing_commas_is_read(tmp_path):
+    path = tmp_path / "openclaw.json"
+    path.write_text('// my config\n{\n  models: { mode: "merge", },\n  "agents": {defaults: {model: "a/b"}}, /* end */\n}\n')
+    snap = store.read_config(path)
+    assert snap.data == {"models": {"mode": "merge"}, "agents": {"defaults": {"model": "a/b"}}}
+    assert snap.json5
+
+
+def test_broken_json5_is_one_clear_error(tmp_path):
+    path = tmp_path / "openclaw.json"
+    path.write_text('{"models": {')
+    with pytest.raises(ConfigError, match="is not valid JSON5"):
+        store.read_config(path)
+
+
+def test_a_directory_where_the_config_should_be_is_refused(tmp_path):
+    (tmp_path / "openclaw.json").mkdir()
+    with pytest.raises(ConfigError, match="is a directory"):
+        store.read_config(tmp_path / "openclaw.json")
+
+
+def test_a_top_level_array_is_refused(tmp_path):
+    (tmp_path / "openclaw.json").write_text("[]")
+    with pytest.raises(ConfigError, match="must hold a JSON object"):
+        store.read_config(tmp_path / "openclaw.json")
+
+
+def test_write_is_two_space_json_with_newline_0600_and_keeps_a_0600_backup(tmp_path):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    original = path.read_bytes()
+    snap = store.read_config(path)
+    assert store.write_config(snap, {"a": 1, "b": "é"}, {})
+    assert path.read_text() == '{\n  "a": 1,\n  "b": "é"\n}\n'
+    assert mode(path) == 0o600
+    backup = tmp_path / "openclaw.json.bak"
+    assert backup.read_bytes() == original and mode(backup) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_backups_rotate_like_openclaws(tmp_path):
+    path = write_json(tmp_path / "openclaw.json", {"n": 0})
+    for n in range(1, 8):
+        store.write_config(store.read_config(path), {"n": n}, {})
+    assert read_json(path) == {"n": 7}
+    assert read_json(tmp_path / "openclaw.json.bak") == {"n": 6}
+    assert [read_json(tmp_path / f"openclaw.json.bak.{i}")["n"] for i in range(1, 5)] == [5, 4, 3, 2]
+    assert not (tmp_path / "openclaw.json.bak.5").exists()
+
+
+def test_nothing_is_written_when_nothing_changes(tmp_path):
+    path = tmp_path / "openclaw.json"
+    path.write_text('{"a": 1}')  # not OpenClaw's formatting: a rewrite would show
+    before = os.stat(path).st_mtime_ns
+    assert not store.write_config(store.read_config(path), {"a": 1}, {})
+    assert path.read_text() == '{"a": 1}' and os.stat(path).st_mtime_ns == before
+    assert not (tmp_path / "openclaw.json.bak").exists()
+
+
+def test_a_symlinked_config_keeps_its_link_and_its_target_is_replaced(tmp_path):
+    target = write_json(tmp_path / "dotfiles" / "openclaw.json", {"a": 1})
+    link = tmp_path / "state" / "openclaw.json"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    store.write_config(store.read_config(link), {"a": 2}, {})
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert read_json(target) == {"a": 2}
+
+
+def test_readonly_variable_refuses_every_write(tmp_path):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    before = path.read_bytes()
+    with pytest.raises(ConfigError, match="OPENCLAW_CONFIG_READONLY"):
+        store.write_config(store.read_config(path), {"a": 2}, {"OPENCLAW_CONFIG_READONLY": "1"})
+    assert path.read_bytes() == before
+
+
+def test_a_change_between_read_and_write_aborts_and_keeps_the_other_writers_content(tmp_path):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    snap = store.read_config(path)
+    write_json(path, {"a": 1, "someone": "else"})
+    theirs = path.read_bytes()
+    with pytest.raises(ConflictError, match="changed while openclaw-aisa was working"):
+        store.write_config(snap, {"a": 2}, {})
+    assert path.read_bytes() == theirs
+    assert not (tmp_path / "openclaw.json.bak").exists()
+
+
+def test_a_file_created_by_someone_else_after_we_found_none_aborts(tmp_path):
+    path = tmp_path / "openclaw.json"
+    snap = store.read_config(path)
+    write_json(path, {"theirs": True})
+    with pytest.raises(ConflictError):
+        store.write_config(snap, {"ours": True}, {})
+    assert read_json(path) == {"theirs": True}
+
+
+def test_secure_dir_creates_0700_and_tightens_a_loose_state_dir(tmp_path):
+    fresh = tmp_path / "fresh"
+    store.secure_dir(fresh)
+    assert mode(fresh) == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o755)
+    os.chmod(loose, 0o755)
+    store.secure_dir(loose)
+    assert mode(loose) == 0o700
+
+
+def test_render_matches_openclaws_formatting():
+    assert store.render({"x": [1, {"y": None}]}) == json.dumps({"x": [1, {"y": None}]}, indent=2).encode() + b"\n"

@@ -1,0 +1,62 @@
+"""On a terminal the key is asked for, hidden; without one, nothing waits for input."""
+
+from __future__ import annotations
+
+import sys
+
+import pexpect
+
+from .conftest import KEY, read_json, write_json
+from .realclaw import sandbox_env
+
+
+def spawn(home, *argv, **extra):
+    return pexpect.spawn(sys.executable, ["-m", "openclaw_aisa", *argv], env=sandbox_env(home, **extra), encoding="utf-8", timeout=20)
+
+
+def test_the_key_prompt_is_hidden_and_the_key_is_saved(home):
+    child = spawn(home, "onboard")
+    child.expect("Enter AIsa API key")
+    child.sendline(KEY)
+    child.expect(pexpect.EOF)
+    transcript = child.before
+    child.close()
+    assert child.exitstatus == 0, transcript
+    assert KEY not in transcript  # not echoed, not printed
+    assert "from prompt" in transcript
+    assert (home / ".openclaw" / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+
+
+def test_a_key_from_the_environment_is_saved_when_the_user_says_yes(home):
+    child = spawn(home, "onboard", AISA_API_KEY=KEY)
+    child.expect(r"Save the key to .*\.env .*\[y/N\]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (home / ".openclaw" / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
+
+
+def test_non_interactive_on_a_terminal_never_prompts(home):
+    child = spawn(home, "onboard", "--non-interactive")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "pass --aisa-api-key KEY" in child.before
+    assert not (home / ".openclaw").exists()
+
+
+def test_remove_asks_what_replaces_a_primary_the_user_chose(home):
+    config = write_json(home / ".openclaw" / "openclaw.json", {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}})
+    first = spawn(home, "onboard", "--aisa-api-key", KEY, "--primary", "aisa/kimi-k2.5")
+    first.expect(pexpect.EOF)
+    # the user replaced their primary with an AIsa model on purpose, so remove must ask
+    data = read_json(config)
+    assert data["agents"]["defaults"]["model"]["primary"] == "aisa/kimi-k2.5"
+    child = spawn(home, "remove")
+    child.expect("Which model should replace it")
+    child.sendline("openai/gpt-5")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert read_json(config)["agents"]["defaults"]["model"]["primary"] == "openai/gpt-5"
