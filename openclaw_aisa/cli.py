@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -173,6 +173,8 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
             console.say("Nothing written.")
             return 1
 
+    if merged.config != snapshot.data:
+        store.check_writable(snapshot.path, env)  # before the .env, so a refusal leaves both files alone
     dotenv_written = False
     if new_dotenv != dotenv_text:
         store.secure_dir(loc.state_dir)
@@ -318,7 +320,12 @@ def _refuse_root_include(snapshot: store.Snapshot, path: Path) -> None:
             )
 
 
-def _write_with_retry(loc, plan, env, snapshot, merged):
+Plan = Callable[[], tuple[store.Snapshot, merge.Merged]]
+
+
+def _write_with_retry(
+    loc: paths.Location, plan: Plan, env: Mapping[str, str], snapshot: store.Snapshot, merged: merge.Merged
+) -> tuple[store.Snapshot, merge.Merged, bool]:
     """Write; when another writer got there first, re-read and merge again (the merge is pure)."""
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
@@ -458,7 +465,11 @@ def cmd_models_set(args: argparse.Namespace, host: Host, env: Mapping[str, str],
         raise UsageError(f"{args.ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5")
     provider = host.providers[pid]
     loc = paths.locate(env)
-    plan = lambda: (lambda s: (s, merge.set_primary(s.data, provider, args.ref)))(_read_config(loc))  # noqa: E731
+
+    def plan() -> tuple[store.Snapshot, merge.Merged]:
+        snapshot = _read_config(loc)
+        return snapshot, merge.set_primary(snapshot.data, provider, args.ref)
+
     snapshot, merged = plan()
     snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
     for change in merged.changes:
@@ -479,9 +490,9 @@ def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
     if needs_choice and console.interactive:
         primary = console.ask(f"The primary model is {current}. Which model should replace it (PROVIDER/MODEL)?") or None
 
-    def plan():
-        s = _read_config(loc)
-        return s, merge.remove_provider(s.data, provider, primary=primary, created=created)
+    def plan() -> tuple[store.Snapshot, merge.Merged]:
+        snapshot = _read_config(loc)
+        return snapshot, merge.remove_provider(snapshot.data, provider, primary=primary, created=created)
 
     snapshot, merged = plan()
     dotenv_raw = store.read_bytes(loc.dotenv)

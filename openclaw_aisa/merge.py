@@ -136,13 +136,10 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     _rename_refs(edit, renames)
     configured = [m["id"] for m in edit.get(f"models.providers.{pid}.models", list) or [] if isinstance(m, dict)]
     _set_primary_if_needed(edit, provider, configured, options.primary, result.default_model)
-    _allow(edit, [provider.ref(i) for i in configured if provider.model(i) or i in _model_ids(block)])
+    wanted = {m["id"] for m in block["models"]}
+    _allow(edit, [provider.ref(i) for i in configured if i in wanted])
     _warn_translation_in_use(edit, provider)
     return edit.done()
-
-
-def _model_ids(block: dict[str, Any]) -> set[str]:
-    return {m["id"] for m in block.get("models", [])}
 
 
 def _merge_provider(

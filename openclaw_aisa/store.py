@@ -87,16 +87,17 @@ def render(data: Mapping[str, Any]) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def readonly(env: Mapping[str, str]) -> bool:
-    return env.get("OPENCLAW_CONFIG_READONLY", "").strip().lower() in ("1", "true", "yes")
+def check_writable(path: Path, env: Mapping[str, str]) -> None:
+    """OpenClaw's own switch that makes every config writer refuse."""
+    if env.get("OPENCLAW_CONFIG_READONLY", "").strip().lower() in ("1", "true", "yes"):
+        raise ConfigError(f"OPENCLAW_CONFIG_READONLY is set: refusing to change {path}; unset it to allow edits")
 
 
 def write_config(snapshot: Snapshot, data: Mapping[str, Any], env: Mapping[str, str]) -> bool:
     """Write `data` over the snapshot's file; False (nothing written) when it equals what was read."""
     if data == snapshot.data and snapshot.raw is not None:
         return False
-    if readonly(env):
-        raise ConfigError(f"OPENCLAW_CONFIG_READONLY is set: refusing to change {snapshot.path}; unset it to allow edits")
+    check_writable(snapshot.path, env)
     replace_file(snapshot.target, render(data), expect=snapshot.raw, backup=True)
     return True
 

@@ -276,3 +276,11 @@ def test_every_output_is_free_of_the_key(run, monkeypatch, state_dir):
     for argv in (ONBOARD + ("--dry-run",), ONBOARD + ("--json",), ONBOARD + ("--aisa-api-key", OTHER_KEY, "--secret-input-mode", "plaintext"),
                  ("detect",), ("detect", "--json"), ("models", "list"), ("remove", "--dry-run", "--purge-key", "--primary", "openai/gpt-5")):
         run(*argv)
+
+
+def test_readonly_config_leaves_the_dotenv_alone_too(run, monkeypatch, config_path, state_dir):
+    write_json(config_path, {})
+    (state_dir / ".env").write_text("OTHER=1\n")
+    monkeypatch.setenv("OPENCLAW_CONFIG_READONLY", "1")
+    assert run(*ONBOARD, "--aisa-api-key", KEY).code == 2
+    assert (state_dir / ".env").read_text() == "OTHER=1\n"
