@@ -13,13 +13,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import tomllib
 import types as pytypes
 import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 from . import types
 from .errors import CatalogError
@@ -91,6 +91,7 @@ def _check_references(catalog: Catalog, path: Path) -> None:
     def fail(where: str, what: str) -> None:
         raise CatalogError(f"{path}: {where}: {what}")
 
+    _check_values(catalog, "", fail)
     provider_ids = [p.id for p in catalog.providers]
     for i, p in enumerate(catalog.providers):
         at = f"providers[{i}] ({p.id})"
@@ -126,6 +127,25 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             fail(f"{at}.env_var", f"{choice.env_var!r} is not an upper-case environment variable name")
 
 
+def _check_values(node: Any, at: str, fail: Callable[[str, str], None]) -> None:
+    """Bounds for every field: no empty text, token counts above 0, prices at or above 0."""
+    if dataclasses.is_dataclass(node):
+        label = f" ({node.id})" if isinstance(getattr(node, "id", None), str) and at.endswith("]") else ""
+        for f in dataclasses.fields(node):
+            _check_values(getattr(node, f.name), f"{at}{label}.{f.name}" if at else f.name, fail)
+    elif isinstance(node, tuple):
+        for i, item in enumerate(node):
+            _check_values(item, f"{at}[{i}]", fail)
+    elif isinstance(node, str) and not node.strip() and not at.endswith((".notes", "_url", ".hint", ".prompt")):
+        fail(at, "must not be empty")
+    elif isinstance(node, bool):
+        pass
+    elif isinstance(node, int) and node <= 0 and at.endswith((".value", ".max_input_tokens")):
+        fail(at, "must be greater than 0")
+    elif isinstance(node, (int, float)) and node < 0:
+        fail(at, "must be greater than or equal to 0")
+
+
 def _cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
@@ -134,6 +154,8 @@ def _cache_dir() -> Path:
 
 def _store(path: Path, data: bytes) -> None:
     """Best effort: a read-only cache only costs the next run its speed."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")

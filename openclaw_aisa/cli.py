@@ -7,15 +7,12 @@ Exit codes: 0 done, 1 failed, 2 bad usage or bad input.
 from __future__ import annotations
 
 import argparse
-import difflib
-import ipaddress
 import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
 from . import journal, keys, merge, paths, store
 from .errors import AisaError, ConflictError, UsageError
@@ -278,6 +275,8 @@ def _persist_env_key(args: argparse.Namespace, loc: paths.Location, console: Con
 
 
 def _check_base_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UsageError(f"--base-url {url!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
@@ -289,6 +288,8 @@ def _check_base_url(url: str) -> str:
 
 
 def _is_loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -378,6 +379,8 @@ def _secrets(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, st
 
 
 def _diff(old: str, new: str, name: str) -> str:
+    import difflib
+
     return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{name} (now)", f"{name} (after)"))
 
 

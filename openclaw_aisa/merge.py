@@ -10,7 +10,6 @@ active; never make a translation model the primary or a fallback.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -306,6 +305,8 @@ def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
     if alias and model_id not in configured:
         raise UsageError(f"{ref} is not served by {provider.label} ({alias.reason}); use {provider.ref(alias.target)}")
     if model_id not in configured:
+        import difflib
+
         close = difflib.get_close_matches(model_id, configured, n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(provider.ref(c) for c in close)}?" if close else f"configured: {', '.join(provider.ref(c) for c in configured)}"
         raise UsageError(f"{ref} is not a configured {provider.label} model; {hint}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,6 +119,8 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile  # only writers pay for it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:  # mkstemp makes the file 0600

@@ -1,21 +1,17 @@
 """What provider plugins register and exchange with the host, as plain frozen dataclasses.
 
-plugin.toml is validated against these classes with pydantic (see catalog.py); plugins written in
+plugin.toml is validated against these classes with pydantic (see catalog.py), which checks types,
+required fields and unknown keys; catalog.py checks bounds and cross-references. Plugins written in
 Python build them directly. They import nothing heavy, so commands that only read the catalogue
-stay fast. The `Annotated` bounds are read by pydantic and ignored everywhere else.
+stay fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from annotated_types import Ge, Gt, MinLen
-
-Text = Annotated[str, MinLen(1)]
-Usd = Annotated[float, Ge(0)]
-Tokens = Annotated[int, Gt(0)]
 Modality = Literal["text", "image", "video", "audio"]
 
 _STRICT = {"extra": "forbid"}  # read by pydantic: an unknown key in plugin.toml is an error
@@ -26,9 +22,9 @@ class Figure:
     """A number that changes over time, with the date it was true and where it comes from."""
 
     __pydantic_config__ = _STRICT
-    value: Tokens
+    value: int
     as_of: dt.date
-    source: Text
+    source: str
 
 
 @dataclass(frozen=True)
@@ -36,14 +32,14 @@ class Price:
     """One seller's price in USD per 1M tokens; `max_input_tokens` marks a tier of a tiered price."""
 
     __pydantic_config__ = _STRICT
-    seller: Text
-    input: Usd
-    output: Usd
+    seller: str
+    input: float
+    output: float
     as_of: dt.date
-    source: Text
-    cache_read: Usd | None = None
-    cache_write: Usd | None = None
-    max_input_tokens: Tokens | None = None
+    source: str
+    cache_read: float | None = None
+    cache_write: float | None = None
+    max_input_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,13 +47,13 @@ class Model:
     """A model as the provider serves it: `id` is the bare upstream id sent on the wire."""
 
     __pydantic_config__ = _STRICT
-    id: Text
-    name: Text
+    id: str
+    name: str
     context_window: Figure
     max_tokens: Figure
     input: tuple[Modality, ...] = ("text",)
     reasoning: bool = False
-    tags: tuple[Text, ...] = ()
+    tags: tuple[str, ...] = ()
     prices: tuple[Price, ...] = ()
     compat: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
@@ -77,9 +73,9 @@ class Alias:
     """Ids users write that the provider does not serve, and the id that replaces them."""
 
     __pydantic_config__ = _STRICT
-    ids: tuple[Text, ...]
-    target: Text
-    reason: Text
+    ids: tuple[str, ...]
+    target: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -87,12 +83,12 @@ class Provider:
     """A model provider as it appears in OpenClaw's `models.providers.<id>`."""
 
     __pydantic_config__ = _STRICT
-    id: Text
-    label: Text
-    base_url: Text
-    env_vars: tuple[Text, ...]
+    id: str
+    label: str
+    base_url: str
+    env_vars: tuple[str, ...]
     models: tuple[Model, ...]
-    default_model: Text
+    default_model: str
     api: Literal["openai-completions"] = "openai-completions"
     model_compat: dict[str, Any] = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()
@@ -115,11 +111,11 @@ class AuthChoice:
     """An onboarding choice, like an entry of OpenClaw's `providerAuthChoices`."""
 
     __pydantic_config__ = _STRICT
-    id: Text
-    provider: Text
-    label: Text
-    cli_flag: Text
-    env_var: Text
+    id: str
+    provider: str
+    label: str
+    cli_flag: str
+    env_var: str
     method: Literal["api-key"] = "api-key"
     hint: str = ""
     prompt: str = ""
@@ -129,10 +125,10 @@ class AuthChoice:
 @dataclass(frozen=True)
 class PluginInfo:
     __pydantic_config__ = _STRICT
-    id: Text
-    name: Text
-    version: Text
-    description: Text
+    id: str
+    name: str
+    version: str
+    description: str
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,9 @@ def test_manifest_has_auth_choice_flag_and_env_var():
     ("old", "new", "message"),
     [
         ("max_tokens = { value = 32768", 'max_tokens = { value = "lots"', r"providers\[0\] \(aisa\)\.models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: Input should be a valid integer"),
-        ("input = 0.402", "input = -1", r"models\[4\] \(kimi-k2\.5\)\.prices\[0\]\.input: Input should be greater than or equal to 0"),
+        ("input = 0.402", "input = -1", r"models\[4\] \(kimi-k2\.5\)\.prices\[0\]\.input: must be greater than or equal to 0"),
+        ("max_tokens = { value = 32768", "max_tokens = { value = 0", r"models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: must be greater than 0"),
+        ('source = "Moonshot AI platform pricing, kimi-k2.5"', 'source = " "', r"models\[4\] \(kimi-k2\.5\)\.prices\[1\]\.source: must not be empty"),
         ('  reasoning = true\n', '  reasoning = true\n  temperature = 1\n', r"models\[4\] \(kimi-k2\.5\)\.temperature: Unexpected keyword argument"),
         ('default_model = "qwen3-max"', 'default_model = "qwen-mt-flash"', r"default_model: 'qwen-mt-flash' is a translation model"),
         ('default_model = "qwen3-max"', 'default_model = "gpt-9"', r"default_model: 'gpt-9' is not one of its models"),
