@@ -28,7 +28,7 @@ def run_auth_choice(choice: AuthChoice, provider: Provider, request: AuthRequest
     if choice.method != "api-key":
         return None
     api_key = request.key if request.secret_mode == "plaintext" else openclaw.env_ref(choice.env_var)
-    block = openclaw.provider_block(provider, api_key=api_key, base_url=request.base_url)
+    block = openclaw.provider_block(provider, api_key=api_key, base_url=request.base_url, version=request.openclaw_version)
     return AuthResult(
         config_patch={"models": {"providers": {provider.id: block}}},
         default_model=provider.ref(provider.default_model),

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from . import types
 from .errors import CatalogError
+from .openclaw import parse_version
 from .types import Catalog
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -108,6 +109,10 @@ def _check_references(catalog: Catalog, path: Path) -> None:
         for j, m in enumerate(p.models):
             if "/" in m.id or ids.count(m.id) > 1:
                 fail(f"{at}.models[{j}] ({m.id}).id", "must be a bare upstream id, once per provider")
+        for j, m in enumerate(p.models):
+            for k, extra in enumerate(m.compat_since):
+                if parse_version(extra.since) is None:
+                    fail(f"{at}.models[{j}] ({m.id}).compat_since[{k}].since", f"{extra.since!r} is not an OpenClaw version like 2026.9.6")
         default = p.model(p.default_model)
         if default is None:
             fail(f"{at}.default_model", f"{p.default_model!r} is not one of its models")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import journal, keys, merge, paths, store
+from . import journal, keys, merge, openclaw_cli, paths, store
 from .errors import AisaError, ConflictError, UsageError
 from .host import Host, load_host
 from .openclaw import split_ref
@@ -65,6 +65,7 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     onboard.add_argument("--persist-key", action="store_true", help="save a key found in the environment to the state dir's .env")
     onboard.add_argument("--secret-input-mode", choices=("ref", "plaintext"), default="ref", help="ref (default): key in .env, referenced; plaintext: key inline in the config")
     onboard.add_argument("--refresh-models", action="store_true", help="rewrite catalogue models' metadata from the current catalogue")
+    onboard.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version (default: `openclaw --version`, else the config's meta)")
     onboard.add_argument("--json", action="store_true", help="print the result as JSON")
 
     detect = sub.add_parser("detect", help="show the provider keys found in the environment and .env (masked)")
@@ -135,7 +136,9 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     key = _resolve_key(args, choice, env, keys.parse_dotenv(dotenv_text), console)
     warnings = _key_warnings(choice, key, env, keys.parse_dotenv(dotenv_text), loc)
 
-    request = AuthRequest(key=key.value, key_source=key.source, base_url=base_url, secret_mode=args.secret_input_mode)
+    first = _read_config(loc)
+    target, target_source = openclaw_cli.target_version(args.openclaw_version, first.data, env)
+    request = AuthRequest(key=key.value, key_source=key.source, base_url=base_url, secret_mode=args.secret_input_mode, openclaw_version=target)
     result = host.run_auth_choice(choice, request)
     options = merge.Options(
         primary=args.primary,
@@ -158,7 +161,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         snapshot = _read_config(loc)
         return snapshot, merge.apply_auth(snapshot.data, provider, result, options)
 
-    snapshot, merged = plan()
+    snapshot, merged = first, merge.apply_auth(first.data, provider, result, options)
     if args.dry_run:
         secrets = _secrets(provider, env, keys.parse_dotenv(dotenv_text), snapshot.data, key.value)
         return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, secrets, warnings)
@@ -193,6 +196,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         "notes": list(merged.notes),
         "warnings": warnings,
         "primary": merge.current_primary(merged.config),
+        "openclaw_version": {"version": target, "source": target_source},
         "key": {"source": key.source, "masked": key.masked, "stored": stored, "env_var": choice.env_var},
     }
     if args.json:
@@ -211,6 +215,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
     console.say(f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if args.secret_input_mode == 'plaintext' else f'reads it from {choice.env_var}'}.")
     console.say(f"Primary model: {report['primary']}")
+    console.say(f"Written for OpenClaw {target} ({target_source})" if target else f"Written for any OpenClaw ({target_source})")
     example = next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model)
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {provider.ref(example)})")
     return 0

@@ -43,6 +43,16 @@ class Price:
 
 
 @dataclass(frozen=True)
+class VersionedCompat:
+    """`compat` keys that only newer OpenClaw versions accept: written when writing for `since` or later."""
+
+    __pydantic_config__ = _STRICT
+    since: str
+    compat: dict[str, Any]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Model:
     """A model as the provider serves it: `id` is the bare upstream id sent on the wire."""
 
@@ -56,6 +66,7 @@ class Model:
     tags: tuple[str, ...] = ()
     prices: tuple[Price, ...] = ()
     compat: dict[str, Any] = field(default_factory=dict)
+    compat_since: tuple[VersionedCompat, ...] = ()
     notes: str = ""
 
     @property
@@ -159,6 +170,7 @@ class AuthRequest:
     key_source: str
     base_url: str | None = None
     secret_mode: Literal["ref", "plaintext"] = "ref"
+    openclaw_version: str | None = None  # the OpenClaw the config is written for; None: every supported one
 
 
 @dataclass(frozen=True)

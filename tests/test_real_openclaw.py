@@ -53,3 +53,33 @@ def test_remove_leaves_a_config_openclaw_accepts(openclaw, our_cli, home):
     assert our_cli("remove", "--non-interactive").returncode == 0
     assert openclaw.validate(home)["valid"]
     assert read_json(config) == {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}}
+
+
+@pytest.mark.parametrize("gated", [False, True])
+def test_newer_compat_keys_are_written_only_where_that_version_accepts_them(openclaw, our_cli, home, gated):
+    """Written for its own version the config is valid; the same keys forced onto an older version are rejected."""
+    version = openclaw.version if gated else "2026.9.6"
+    assert our_cli(*ONBOARD, "--openclaw-version", version).returncode == 0
+    config = read_json(home / ".openclaw" / "openclaw.json")
+    kimi = next(m for m in config["models"]["providers"]["aisa"]["models"] if m["id"] == "kimi-k2.5")
+    has_newer = "supportsTemperature" in kimi["compat"]
+    accepts_newer = openclaw.version == "2026.9.6"
+    if gated:
+        assert has_newer is accepts_newer
+        assert openclaw.validate(home)["valid"]
+    else:  # written for 9.6, judged by each version: proves the gate is needed
+        assert has_newer
+        assert openclaw.validate(home)["valid"] is accepts_newer
+
+
+def test_the_openclaw_on_path_decides_what_is_written(openclaw, our_cli, home):
+    shim = home / "bin" / "openclaw"
+    shim.parent.mkdir()
+    shim.write_text(f"#!/bin/sh\nexec '{openclaw.node}' '{openclaw.entry}' \"$@\"\n")
+    shim.chmod(0o755)
+    import os
+
+    done = our_cli(*ONBOARD, "--json", PATH=f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["openclaw_version"]["version"] == openclaw.version
+    assert openclaw.validate(home)["valid"]
