@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from . import journal, keys, merge, openclaw_cli, paths, store
 from .errors import AisaError, ConflictError, UsageError
 from .host import Host, load_host
-from .openclaw import split_ref
+from .openclaw import SUPPORTED, split_ref
 from .types import AuthChoice, AuthRequest, Provider
 
 PROG = "openclaw-aisa"
@@ -215,7 +215,10 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
     console.say(f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if args.secret_input_mode == 'plaintext' else f'reads it from {choice.env_var}'}.")
     console.say(f"Primary model: {report['primary']}")
-    console.say(f"Written for OpenClaw {target} ({target_source})" if target else f"Written for any OpenClaw ({target_source})")
+    if target:
+        console.say(f"Written for OpenClaw {target} (from {target_source})")
+    else:
+        console.say(f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {target_source}; --openclaw-version V targets one")
     example = next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model)
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {provider.ref(example)})")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .openclaw import SUPPORTED, parse_version
+from .openclaw import parse_version
 from .store import read_bytes, replace_file
 
 
@@ -71,7 +71,7 @@ def target_version(flag: str | None, config: Mapping[str, Any], env: Mapping[str
     touched = meta.get("lastTouchedVersion") if isinstance(meta, dict) else None
     if isinstance(touched, str) and parse_version(touched):
         return touched, "meta.lastTouchedVersion in the config"
-    return None, f"no OpenClaw found: only keys every supported version ({', '.join(SUPPORTED)}) accepts"
+    return None, "no openclaw command on PATH and no version in the config"
 
 
 def _cache_file() -> Path:
