@@ -145,6 +145,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         base_url=base_url,
         replace_key=key.typed or args.secret_input_mode == "plaintext",
         refresh_models=args.refresh_models,
+        openclaw_version=target,
     )
 
     persist = args.secret_input_mode == "ref" and (key.typed or (key.source == "environment" and _persist_env_key(args, loc, console)))

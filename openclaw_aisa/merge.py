@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError, UsageError
-from .openclaw import env_ref, split_ref
+from .openclaw import env_ref, parse_version, split_ref
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
@@ -51,6 +51,7 @@ class Options:
     base_url: str | None = None  # --base-url URL: replaces an existing baseUrl
     replace_key: bool = False  # a key was given on this run: the config must lead to it
     refresh_models: bool = False  # rewrite catalogue models' metadata from the catalogue
+    openclaw_version: str | None = None  # the OpenClaw written for; None: unknown
 
 
 @dataclass
@@ -152,6 +153,7 @@ def _merge_provider(
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
             raise ConfigError(f"{at}.models[{i}] needs an \"id\" string; fix or remove that entry")
     renames = _repair_models(edit, provider, models)
+    _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
     if isinstance(api_key, str) and (m := _ENV_TEMPLATE.match(api_key)):
@@ -190,7 +192,8 @@ def _merge_provider(
                 if key in wanted:
                     mine[key] = copy.deepcopy(wanted[key])
             if "compat" in wanted:
-                mine["compat"] = {**(mine.get("compat") or {}), **wanted["compat"]}
+                owned = _owned_compat_keys(provider, wanted["id"])
+                mine["compat"] = {**{k: v for k, v in (mine.get("compat") or {}).items() if k not in owned}, **wanted["compat"]}
             edit.change(f"{at}.models", f"refreshed {provider.ref(wanted['id'])} from the catalogue: {'; '.join(diffs)}")
         else:
             drift.append(wanted["id"])
@@ -207,6 +210,38 @@ def _field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     compat = mine.get("compat") if isinstance(mine.get("compat"), dict) else {}
     out += [f"compat.{k} {compat.get(k, '(none)')} -> {v}" for k, v in (wanted.get("compat") or {}).items() if compat.get(k) != v]
     return out
+
+
+def _owned_compat_keys(provider: Provider, model_id: str) -> set[str]:
+    """The `compat` keys the catalogue writes for a model, on any OpenClaw version."""
+    model = provider.model(model_id)
+    keys = set(provider.model_compat)
+    if model:
+        keys |= set(model.compat)
+        for extra in model.compat_since:
+            keys |= set(extra.compat)
+    return keys
+
+
+def _drop_rejected_compat(edit: _Edit, provider: Provider, models: list[dict[str, Any]], version: str | None) -> None:
+    """Keys we wrote for a newer OpenClaw make an older one refuse the whole file: take them out."""
+    target = parse_version(version) if version else None
+    if target is None:
+        return
+    for m in models:
+        model, compat = provider.model(m["id"]), m.get("compat")
+        if model is None or not isinstance(compat, dict):
+            continue
+        for extra in model.compat_since:
+            if target < parse_version(extra.since):
+                gone = [k for k in extra.compat if k in compat]
+                for k in gone:
+                    del compat[k]
+                if gone:
+                    edit.change(
+                        f"models.providers.{provider.id}.models",
+                        f"{provider.ref(model.id)}: removed compat {', '.join(gone)} (OpenClaw {version} rejects them; they need {extra.since})",
+                    )
 
 
 def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]) -> dict[str, str]:

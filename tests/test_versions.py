@@ -80,3 +80,22 @@ def test_openclaw_on_path_is_asked_once_and_its_answer_cached(run, config_path, 
     stub.write_text(stub.read_text().replace("2026.5.28", "2026.9.6"))  # an upgrade changes the file: asked again
     assert run(*ONBOARD, "--json").json["openclaw_version"]["version"] == "2026.9.6"
     assert counter.read_text().count("x") == 2
+
+
+def test_onboarding_for_an_older_openclaw_removes_the_newer_keys_it_rejects(run, config_path):
+    run(*ONBOARD, "--openclaw-version", "2026.9.6")
+    assert NEWER_KEYS <= set(kimi_compat(read_json(config_path)))
+    report = run(*ONBOARD, "--openclaw-version", "2026.5.28", "--json").json
+    assert not NEWER_KEYS & set(kimi_compat(read_json(config_path)))
+    assert any("OpenClaw 2026.5.28 rejects them" in c["summary"] for c in report["changes"])
+    assert run(*ONBOARD, "--json").json["changes"] == []  # version unknown now: nothing to remove or add
+
+
+def test_refresh_models_replaces_the_catalogues_own_compat_keys_and_keeps_the_users(run, config_path):
+    run(*ONBOARD, "--openclaw-version", "2026.9.6")
+    config = read_json(config_path)
+    kimi = next(m for m in config["models"]["providers"]["aisa"]["models"] if m["id"] == "kimi-k2.5")
+    kimi["compat"]["supportsStore"] = False
+    write_json(config_path, config)
+    run(*ONBOARD, "--openclaw-version", "2026.3.31", "--refresh-models")
+    assert kimi_compat(read_json(config_path)) == {"maxTokensField": "max_tokens", "supportsUsageInStreaming": True, "supportsStore": False}
