@@ -152,7 +152,7 @@ def _merge_provider(
     for i, m in enumerate(models):
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
             raise ConfigError(f"{at}.models[{i}] needs an \"id\" string; fix or remove that entry")
-    renames = _repair_models(edit, provider, models)
+    renames, seed_copies = _repair_models(edit, provider, models)
     _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
@@ -187,14 +187,15 @@ def _merge_provider(
         diffs = _field_diffs(mine, wanted)
         if not diffs:
             continue
-        if options.refresh_models:
+        if options.refresh_models or wanted["id"] in seed_copies:
             for key in CATALOGUE_FIELDS:
                 if key in wanted:
                     mine[key] = copy.deepcopy(wanted[key])
             if "compat" in wanted:
                 owned = _owned_compat_keys(provider, wanted["id"])
                 mine["compat"] = {**{k: v for k, v in (mine.get("compat") or {}).items() if k not in owned}, **wanted["compat"]}
-            edit.change(f"{at}.models", f"refreshed {provider.ref(wanted['id'])} from the catalogue: {'; '.join(diffs)}")
+            why = "" if options.refresh_models else " (a verbatim copy of an old published block)"
+            edit.change(f"{at}.models", f"refreshed {provider.ref(wanted['id'])} from the catalogue{why}: {'; '.join(diffs)}")
         else:
             drift.append(wanted["id"])
     if drift:
@@ -244,15 +245,21 @@ def _drop_rejected_compat(edit: _Edit, provider: Provider, models: list[dict[str
                     )
 
 
-def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]) -> dict[str, str]:
-    """Fix what the seed's block and old docs got wrong; returns model refs renamed on the way."""
+def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]) -> tuple[dict[str, str], set[str]]:
+    """Fix what the seed's block and old docs got wrong.
+
+    Returns the refs renamed on the way, and the ids of entries that carried the `aisa/` prefix:
+    verbatim copies of the old published block, whose figures are known wrong, not the user's edits.
+    """
     pid, at = provider.id, f"models.providers.{provider.id}.models"
     renames: dict[str, str] = {}
+    seed_copies: set[str] = set()
     kept: list[dict[str, Any]] = []
     for m in models:
         old = m["id"]
         new = old[len(pid) + 1:] if old.startswith(f"{pid}/") else old
         if new != old:
+            seed_copies.add(new)
             edit.change(f"{at}", f"model id {old} -> {new} (OpenClaw sends the id verbatim; {provider.label} knows only bare ids)")
         alias = provider.alias_for(new)
         if alias:
@@ -274,7 +281,7 @@ def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]
             continue
         kept.append(m)
     models[:] = kept
-    return renames
+    return renames, seed_copies
 
 
 def _describe_key(value: Any) -> str:

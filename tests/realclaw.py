@@ -66,14 +66,19 @@ class OpenClaw:
         return subprocess.run([str(self.node), str(self.entry), *args], env=full, capture_output=True, text=True, timeout=timeout, cwd=home)
 
     def json(self, *args: str, home: Path, env: dict[str, str | None] | None = None) -> tuple[int, dict]:
-        """Run a `--json` command; its JSON is the last `{...}` block of stdout (some versions log first)."""
+        """Run a `--json` command and return its JSON object.
+
+        Some versions log lines before it, and 2026.3.31's `agent` prints it on stderr.
+        """
         done = self.run(*args, home=home, env=env)
-        out = done.stdout
-        start = out.find("{")
-        try:
-            return done.returncode, json.loads(out[start:]) if start >= 0 else {}
-        except ValueError:
-            raise AssertionError(f"openclaw {self.version} {' '.join(args)} printed no JSON:\n{out}\n{done.stderr}") from None
+        for out in (done.stdout, done.stderr):
+            for start in [i for i, line in enumerate(out.splitlines()) if line.startswith("{")]:
+                text = "\n".join(out.splitlines()[start:])
+                try:
+                    return done.returncode, json.JSONDecoder().raw_decode(text)[0]
+                except ValueError:
+                    continue
+        raise AssertionError(f"openclaw {self.version} {' '.join(args)} printed no JSON:\n{done.stdout}\n{done.stderr}")
 
     def validate(self, home: Path, env: dict[str, str | None] | None = None) -> dict:
         code, report = self.json("config", "validate", "--json", home=home, env=env)

@@ -178,6 +178,11 @@ def test_the_seeds_block_is_repaired_and_its_refs_keep_working(host):
     summaries = " | ".join(c.summary for c in merged.changes)
     assert "model id aisa/qwen3-max -> qwen3-max" in summaries
     assert "moved supportsDeveloperRole into compat" in summaries
+    kimi = block["models"][1]  # the seed's figures are known wrong: refreshed, the seed's flag kept in compat
+    assert (kimi["maxTokens"], kimi["contextWindow"], kimi["input"]) == (32768, 262144, ["text", "image"])
+    assert kimi["compat"] == {"supportsDeveloperRole": False, "maxTokensField": "max_tokens", "supportsUsageInStreaming": True}
+    assert "refreshed aisa/kimi-k2.5 from the catalogue (a verbatim copy of an old published block)" in summaries
+    assert not merged.notes
 
 
 def test_wrong_ids_from_old_docs_become_the_served_id_everywhere(host):
