@@ -116,3 +116,12 @@ def our_cli(home):
         return done
 
     return run
+
+
+@pytest.fixture
+def fake_aisa():
+    """A fake AIsa gateway on 127.0.0.1 that accepts only the test key and records every request."""
+    from .fake_aisa import FakeAisa
+
+    with FakeAisa(key=KEY) as server:
+        yield server

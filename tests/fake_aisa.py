@@ -74,6 +74,10 @@ def request_id() -> str:
     return time.strftime("%Y%m%d%H%M%S") + secrets.token_hex(8)
 
 
+def invalid_key_body() -> dict:
+    return {"code": "invalid_api_key", "error": "Invalid API key", "request_id": request_id()}
+
+
 def no_channel_body(model: str) -> dict:
     return {
         "error": {
@@ -98,6 +102,7 @@ class Recorded:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128
     fake: FakeAisa
 
     def handle_error(self, request, client_address) -> None:
@@ -159,17 +164,18 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = json.loads(body) if body else None
         except ValueError:
             parsed = None
-        record = Recorded(self.command, self.path, {k.lower(): v for k, v in _merged(self.headers)}, body, parsed)
+        record = Recorded(self.command, self.path, _lower_case(self.headers), body, parsed)
         fake._record(record)
         self.payload = parsed if isinstance(parsed, dict) else {}
         self.model = str(self.payload.get("model", ""))
         self.streaming = self.payload.get("stream") is True
+        self.completion_id = "chatcmpl-" + secrets.token_hex(12)
         try:
             fault = fake._take_fault()
             if fault:
                 self._fault(*fault)
             elif fake.key is not None and record.headers.get("authorization", "") != f"Bearer {fake.key}":
-                self._json(401, {"code": "invalid_api_key", "error": "Invalid API key", "request_id": request_id()})
+                self._json(401, invalid_key_body())
             else:
                 self._route(parsed)
         except (_Hangup, OSError):
@@ -194,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fault(self, fault: str, options: dict) -> None:
         if fault == "invalid_api_key":
-            self._json(401, {"code": "invalid_api_key", "error": "Invalid API key", "request_id": request_id()})
+            self._json(401, invalid_key_body())
         elif fault == "insufficient_balance":
             self._json(402, {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}})
         elif fault == "rate_limited":
@@ -215,15 +221,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._stall(float(options.get("seconds", 30)))
         elif fault == "stream_error":
             error = {"error": {"message": "upstream error", "type": "upstream_error", "code": "bad_response"}}
-            self._stream([self._chunk({"content": _pieces(self.server.fake.reply)[0]}), error])
             self.close_connection = True
+            self._stream([self._chunk({"content": _pieces(self.server.fake.reply)[0]}), error])
 
     def _cut(self) -> None:
         """Break off mid-response, the way a dropped upstream looks to the client."""
         self.close_connection = True
         if not self.streaming:
             data = _encode(self._completion())
-            self._start(200, "application/json", {"Content-Length": str(len(data))})
+            self._start(200, "application/json; charset=utf-8", {"Content-Length": str(len(data))})
             self.wfile.write(data[: len(data) // 2])
             return
         self._start(200, "text/event-stream", {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"})
@@ -265,12 +271,6 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": dict(fake.usage),
         }
 
-    @property
-    def completion_id(self) -> str:
-        if not hasattr(self, "_completion_id"):
-            self._completion_id = "chatcmpl-" + secrets.token_hex(12)
-        return self._completion_id
-
     def _chunk(self, delta: dict, finish_reason: str | None = None) -> dict:
         return {
             "id": self.completion_id,
@@ -300,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
         """One HTTP chunk, one socket write, per SSE event; the chunked body is always properly ended."""
         self._start(200, "text/event-stream", {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"})
         for index, event in enumerate(events):
-            if index > 1:
+            if index > 0:
                 self._pause(CHUNK_PAUSE)
             self._write_chunk(_event(event))
         self._write_chunk(b"")
@@ -328,12 +328,13 @@ def _is_chat(method: str, path: str) -> bool:
     return method == "POST" and path.split("?", 1)[0].rstrip("/").endswith("/chat/completions")
 
 
-def _merged(headers) -> list[tuple[str, str]]:
+def _lower_case(headers) -> dict[str, str]:
+    """Header names in lower case; repeated headers joined with ", " as HTTP allows."""
     merged: dict[str, str] = {}
     for name, value in headers.items():
         key = name.lower()
         merged[key] = f"{merged[key]}, {value}" if key in merged else value
-    return list(merged.items())
+    return merged
 
 
 def _encode(body: Any) -> bytes:
@@ -393,7 +394,7 @@ class FakeAisa:
         self._stopping.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-aisa", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-aisa", daemon=True)
         self._thread.start()
         return self
 
