@@ -52,6 +52,7 @@ class Console:
 def build_parser(host: Host) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Make AIsa and other registered providers usable in OpenClaw.")
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--profile", metavar="NAME", help="as OpenClaw's --profile: use ~/.openclaw-NAME")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     onboard = sub.add_parser("onboard", help="configure a provider in OpenClaw's config (and keep its key)")
@@ -130,7 +131,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     choice = _pick_choice(args, host, console)
     provider = host.providers[choice.provider]
     base_url = _check_base_url(args.base_url) if args.base_url else None
-    loc = paths.locate(env)
+    loc = paths.locate(env, args.profile)
     dotenv_raw = store.read_bytes(loc.dotenv)
     dotenv_text = (dotenv_raw or b"").decode("utf-8", "replace")
     key = _resolve_key(args, choice, env, keys.parse_dotenv(dotenv_text), console)
@@ -397,7 +398,7 @@ def _diff(old: str, new: str, name: str) -> str:
 
 
 def cmd_detect(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
-    loc = paths.locate(env)
+    loc = paths.locate(env, args.profile)
     dotenv = keys.parse_dotenv((store.read_bytes(loc.dotenv) or b"").decode("utf-8", "replace"))
     found = host.detect(env, dotenv)
     rows = []
@@ -428,7 +429,7 @@ def cmd_detect(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
 
 
 def cmd_models_list(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
-    loc = paths.locate(env)
+    loc = paths.locate(env, args.profile)
     config = _read_config(loc).data
     primary = merge.current_primary(config)
     providers = [host.providers[args.provider]] if args.provider in host.providers else list(host.providers.values())
@@ -476,7 +477,7 @@ def cmd_models_set(args: argparse.Namespace, host: Host, env: Mapping[str, str],
     if pid not in host.providers:
         raise UsageError(f"{args.ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5")
     provider = host.providers[pid]
-    loc = paths.locate(env)
+    loc = paths.locate(env, args.profile)
 
     def plan() -> tuple[store.Snapshot, merge.Merged]:
         snapshot = _read_config(loc)
@@ -493,7 +494,7 @@ def cmd_models_set(args: argparse.Namespace, host: Host, env: Mapping[str, str],
 
 def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     provider = _pick_provider(args.provider, host)
-    loc = paths.locate(env)
+    loc = paths.locate(env, args.profile)
     created = journal.created(loc.config, provider.id)
     primary = args.primary
     snapshot = _read_config(loc)
@@ -541,7 +542,7 @@ def _pick_provider(wanted: str | None, host: Host) -> Provider:
 
 
 def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
-    console.say(str(paths.locate(env).config))
+    console.say(str(paths.locate(env, args.profile).config))
     return 0
 
 

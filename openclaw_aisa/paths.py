@@ -32,22 +32,28 @@ def home_dir(env: Mapping[str, str]) -> Path:
     return _expand(custom, base) if custom else base
 
 
-def locate(env: Mapping[str, str] | None = None) -> Location:
+def locate(env: Mapping[str, str] | None = None, profile: str | None = None) -> Location:
+    """The config and state dir OpenClaw would use (checked against 2026.3.31, 5.28 and 9.6).
+
+    `profile` is OpenClaw's `--profile NAME` flag (`~/.openclaw-NAME`); an explicit state dir or config
+    path wins over it. The OPENCLAW_PROFILE variable alone changes nothing in OpenClaw, so not here either.
+    """
     env = os.environ if env is None else env
     home = home_dir(env)
-    legacy = False
-    if env.get("OPENCLAW_STATE_DIR", "").strip():
-        state = _expand(env["OPENCLAW_STATE_DIR"].strip(), home)
-    elif env.get("OPENCLAW_PROFILE", "").strip() not in ("", "default"):
-        state = home / f".openclaw-{env['OPENCLAW_PROFILE'].strip()}"
+    explicit_state = env.get("OPENCLAW_STATE_DIR", "").strip()
+    if explicit_state:
+        state = _expand(explicit_state, home)
+        candidates = [state / "openclaw.json", state / "clawdbot.json"]
+    elif profile and profile != "default":
+        state = home / f".openclaw-{profile}"
+        candidates = [state / "openclaw.json"]
     else:
         state = home / ".openclaw"
         if not state.exists() and (home / ".clawdbot").is_dir():
-            state, legacy = home / ".clawdbot", True
+            state = home / ".clawdbot"
+        candidates = [d / name for d in (state, home / ".openclaw", home / ".clawdbot") for name in ("openclaw.json", "clawdbot.json")]
     if env.get("OPENCLAW_CONFIG_PATH", "").strip():
         config = _expand(env["OPENCLAW_CONFIG_PATH"].strip(), home)
     else:
-        config = state / "openclaw.json"
-        if legacy and not config.exists() and (state / "clawdbot.json").exists():
-            config = state / "clawdbot.json"
-    return Location(config=config, state_dir=state, legacy=legacy)
+        config = next((c for c in candidates if c.is_file()), state / "openclaw.json")
+    return Location(config=config, state_dir=state, legacy=".clawdbot" in config.parts or config.name == "clawdbot.json")

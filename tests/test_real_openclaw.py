@@ -83,3 +83,36 @@ def test_the_openclaw_on_path_decides_what_is_written(openclaw, our_cli, home):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["openclaw_version"]["version"] == openclaw.version
     assert openclaw.validate(home)["valid"]
+
+
+LOCATIONS = {
+    "default": ({}, [], []),
+    "legacy only": ({}, [".clawdbot/clawdbot.json"], []),
+    "empty .openclaw, legacy file": ({}, [".clawdbot/clawdbot.json"], [".openclaw"]),
+    "state dir": ({"OPENCLAW_STATE_DIR": "{home}/state"}, ["state/openclaw.json"], []),
+    "config path with tilde": ({"OPENCLAW_CONFIG_PATH": "~/cfg/oc.json"}, [], []),
+    "openclaw home": ({"OPENCLAW_HOME": "{home}/oh"}, ["oh/.openclaw/openclaw.json"], []),
+    "profile variable alone": ({"OPENCLAW_PROFILE": "work"}, [], []),
+    "profile flag": ({}, [], [], "work"),
+}
+
+
+@pytest.mark.parametrize("case", list(LOCATIONS), ids=str)
+def test_config_path_is_the_file_openclaw_itself_uses(case, openclaw, our_cli, home):
+    variables, files, dirs, *profile = LOCATIONS[case]
+    env = {"OPENCLAW_HOME": None, "OPENCLAW_STATE_DIR": None, "OPENCLAW_CONFIG_PATH": None}
+    env.update({k: v.format(home=home) for k, v in variables.items()})
+    for d in dirs:
+        (home / d).mkdir(parents=True)
+    for f in files:
+        write_json(home / f, {})
+    flag = ["--profile", profile[0]] if profile else []
+    theirs = openclaw.run(*flag, "config", "file", home=home, env=env)
+    ours = our_cli(*flag, "config", "path", **env)
+    assert theirs.returncode == 0 and ours.returncode == 0, theirs.stderr + ours.stderr
+    printed = theirs.stdout.strip().splitlines()[-1]
+    # 5.28 and 3.31 abbreviate the path: ~ for HOME, $OPENCLAW_HOME for that variable
+    printed = printed.replace("$OPENCLAW_HOME", env.get("OPENCLAW_HOME") or str(home))
+    if printed.startswith("~"):
+        printed = str(home) + printed[1:]
+    assert ours.stdout.strip() == printed

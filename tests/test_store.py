@@ -41,16 +41,31 @@ def test_tilde_in_variables_means_the_home_directory(home):
     assert loc.state_dir == home / "custom"
 
 
-def test_profile_uses_its_own_state_dir(home):
-    loc = paths.locate({"HOME": str(home), "OPENCLAW_PROFILE": "work"})
-    assert loc.config == home / ".openclaw-work" / "openclaw.json"
+def test_profile_flag_uses_its_own_state_dir_and_the_variable_alone_does_nothing(home, tmp_path):
+    """As OpenClaw 2026.3.31, 5.28 and 9.6 do: only `--profile NAME` moves the state dir."""
+    assert paths.locate({"HOME": str(home)}, profile="work").config == home / ".openclaw-work" / "openclaw.json"
+    assert paths.locate({"HOME": str(home)}, profile="default").config == home / ".openclaw" / "openclaw.json"
+    assert paths.locate({"HOME": str(home), "OPENCLAW_PROFILE": "work"}).config == home / ".openclaw" / "openclaw.json"
+    explicit = {"HOME": str(home), "OPENCLAW_STATE_DIR": str(tmp_path / "s")}
+    assert paths.locate(explicit, profile="work").config == tmp_path / "s" / "openclaw.json"
+
+
+def test_a_clawdbot_json_in_the_state_dir_is_used_when_there_is_no_openclaw_json(home, tmp_path):
+    write_json(tmp_path / "s" / "clawdbot.json", {})
+    assert paths.locate({"HOME": str(home), "OPENCLAW_STATE_DIR": str(tmp_path / "s")}).config == tmp_path / "s" / "clawdbot.json"
+
+
+def test_an_empty_dot_openclaw_still_finds_the_legacy_file(home):
+    (home / ".openclaw").mkdir()
+    write_json(home / ".clawdbot" / "clawdbot.json", {})
+    assert paths.locate({"HOME": str(home)}).config == home / ".clawdbot" / "clawdbot.json"
 
 
 def test_legacy_clawdbot_is_used_only_when_dot_openclaw_is_missing(home):
     write_json(home / ".clawdbot" / "clawdbot.json", {})
     legacy = paths.locate({"HOME": str(home)})
     assert legacy.config == home / ".clawdbot" / "clawdbot.json" and legacy.legacy
-    (home / ".openclaw").mkdir()
+    write_json(home / ".openclaw" / "openclaw.json", {})
     assert paths.locate({"HOME": str(home)}).config == home / ".openclaw" / "openclaw.json"
 
 
