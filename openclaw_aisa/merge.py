@@ -390,8 +390,8 @@ def _allow(edit: _Edit, refs: list[str]) -> None:
         if missing:
             edit.change("agents.defaults.models", f"allowed {', '.join(missing)} (agents.defaults.models is an allowlist)")
     policy = edit.get("agents.defaults.modelPolicy.allow", list)
-    if policy:
-        missing = [r for r in refs if r not in policy]
+    if policy:  # 9.6 also accepts "provider/*"
+        missing = [r for r in refs if r not in policy and f"{split_ref(r)[0]}/*" not in policy]
         policy.extend(missing)
         if missing:
             edit.change("agents.defaults.modelPolicy.allow", f"allowed {', '.join(missing)} in modelPolicy.allow")

@@ -8,9 +8,10 @@ and nothing is written if the file changed since it was read.
 
 from __future__ import annotations
 
-import fcntl
+import datetime as dt
 import json
 import os
+import time
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from typing import Any
 from .errors import ConfigError, ConflictError
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
+LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock
+LOCK_WAIT_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
     directory = path.parent
     if not directory.exists():
         directory.mkdir(parents=True, mode=0o700)
-    with _locked(directory):
+    with _locked(path):
         if read_bytes(path) != expect:
             raise ConflictError(
                 f"{path} changed while openclaw-aisa was working (another program wrote it); "
@@ -155,14 +158,61 @@ def secure_dir(directory: Path) -> None:
 
 
 @contextmanager
-def _locked(directory: Path):
-    """Serialise our own writers on one directory (OpenClaw ignores this lock; the recheck covers it)."""
-    fd = os.open(directory, os.O_RDONLY)
+def _locked(path: Path):
+    """Hold `<file>.lock` as OpenClaw (5.28 and later) does for its config: `{pid, createdAt}`, created
+    exclusively; a live owner is waited for, a dead or 30-second-old one is taken over."""
+    lock = path.with_name(path.name + ".lock")
+    deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.025
+    while True:
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
+        except FileExistsError:
+            owner = _lock_owner(lock)
+            if owner is None:
+                try:
+                    os.unlink(lock)
+                except FileNotFoundError:
+                    pass
+                continue
+            if time.monotonic() > deadline:
+                raise ConflictError(
+                    f"{path} is being written by another program (pid {owner}, {lock.name}); "
+                    "nothing was written: run the command again once it is done"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    with os.fdopen(fd, "w") as f:
+        json.dump({"pid": os.getpid(), "createdAt": created}, f)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)
+        try:
+            os.unlink(lock)
+        except FileNotFoundError:
+            pass
+
+
+def _lock_owner(lock: Path) -> int | None:
+    """The pid holding a lock, or None when the lock is stale (owner gone, or older than OpenClaw allows)."""
+    try:
+        age = time.time() - lock.stat().st_mtime
+        payload = json.loads(lock.read_text() or "{}")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        payload = {}
+    pid = payload.get("pid") if isinstance(payload, dict) else None
+    if age > LOCK_STALE_SECONDS or not isinstance(pid, int):
+        return None if age > LOCK_STALE_SECONDS else -1  # unreadable but fresh: someone is writing it now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return pid
 
 
 def _fsync_dir(directory: Path) -> None:

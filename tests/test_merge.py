@@ -218,6 +218,11 @@ def test_model_policy_allow_gets_the_refs(host):
     assert allow == ["openai/gpt-5"] + [f"aisa/{i}" for i in CATALOGUE_IDS]
 
 
+def test_a_provider_wildcard_in_model_policy_already_allows_everything(host):
+    config = {"agents": {"defaults": {"modelPolicy": {"allow": ["openai/gpt-5", "aisa/*"]}}}}
+    assert apply(host, config).config["agents"]["defaults"]["modelPolicy"]["allow"] == ["openai/gpt-5", "aisa/*"]
+
+
 def test_a_second_identical_run_changes_nothing(host):
     first = apply(host, {"agents": {"defaults": {"models": {"openai/gpt-5": {}}}}})
     second = apply(host, first.config)

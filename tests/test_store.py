@@ -178,3 +178,47 @@ def test_secure_dir_creates_0700_and_tightens_a_loose_state_dir(tmp_path):
 
 def test_render_matches_openclaws_formatting():
     assert store.render({"x": [1, {"y": None}]}) == json.dumps({"x": [1, {"y": None}]}, indent=2).encode() + b"\n"
+
+
+def test_writes_hold_openclaws_lock_file_and_leave_none_behind(tmp_path, monkeypatch):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    seen = {}
+    real = store._write_atomic
+
+    def spy(target, data):
+        lock = tmp_path / "openclaw.json.lock"
+        if target == path:
+            seen.update(json.loads(lock.read_text()))
+        real(target, data)
+
+    monkeypatch.setattr(store, "_write_atomic", spy)
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert seen["pid"] == os.getpid() and seen["createdAt"].endswith("Z")
+    assert not (tmp_path / "openclaw.json.lock").exists()
+
+
+def test_a_lock_held_by_a_live_openclaw_is_waited_for_then_reported(tmp_path, monkeypatch):
+    import subprocess
+
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    holder = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / "openclaw.json.lock").write_text(json.dumps({"pid": holder.pid, "createdAt": "2026-11-24T00:00:00.000Z"}))
+        monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+        with pytest.raises(ConflictError, match=f"being written by another program \\(pid {holder.pid}"):
+            store.write_config(store.read_config(path), {"a": 2}, {})
+        assert read_json(path) == {"a": 1}
+    finally:
+        holder.kill()
+
+
+def test_a_stale_lock_from_a_dead_process_is_taken_over(tmp_path):
+    import subprocess
+
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / "openclaw.json.lock").write_text(json.dumps({"pid": dead.pid, "createdAt": "2026-11-24T00:00:00.000Z"}))
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert read_json(path) == {"a": 2}
+    assert not (tmp_path / "openclaw.json.lock").exists()
