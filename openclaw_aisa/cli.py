@@ -86,6 +86,18 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     remove.add_argument("--non-interactive", action="store_true")
     remove.add_argument("--dry-run", action="store_true")
 
+    plugin = sub.add_parser("plugin", help="the native OpenClaw plugin, so OpenClaw's own commands know the provider").add_subparsers(dest="plugin_command", required=True, metavar="ACTION")
+    install = plugin.add_parser("install", help="install (or upgrade) the plugin through OpenClaw's own CLI")
+    status = plugin.add_parser("status", help="is it installed and loaded, and is it this package's version?")
+    uninstall = plugin.add_parser("uninstall", help="uninstall it through OpenClaw, and clean up what that leaves")
+    for p in (install, status, uninstall):
+        p.add_argument("--openclaw", metavar="PATH", help="the openclaw command to use (default: the one on PATH)")
+        p.add_argument("--provider", help="which provider (default: the only one registered)")
+        p.add_argument("--json", action="store_true")
+    install.add_argument("--base-url", metavar="URL", help="endpoint baked into the plugin's catalogue")
+    uninstall.add_argument("--primary", metavar="REF", help="the primary model to use instead of a removed one")
+    uninstall.add_argument("--non-interactive", action="store_true")
+
     config = sub.add_parser("config", help="OpenClaw config file").add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config.add_parser("path", help="print the config file OpenClaw uses")
     return parser
@@ -111,7 +123,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 
 def _command(args: argparse.Namespace) -> str:
-    return " ".join(filter(None, (args.command, getattr(args, "models_command", None), getattr(args, "config_command", None))))
+    parts = (args.command, getattr(args, "models_command", None), getattr(args, "plugin_command", None), getattr(args, "config_command", None))
+    return " ".join(filter(None, parts))
 
 
 def _dest(choice: AuthChoice) -> str:
@@ -541,6 +554,104 @@ def _pick_provider(wanted: str | None, host: Host) -> Provider:
     raise UsageError(f"several providers are registered ({', '.join(host.providers)}); pass --provider ID")
 
 
+# --- the native plugin ------------------------------------------------------------------------
+
+
+def _openclaw(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Path, str]:
+    command = openclaw_cli.find(env, getattr(args, "openclaw", None))
+    if command is None:
+        raise UsageError("no openclaw command on PATH; pass --openclaw PATH (the openclaw you run), or install OpenClaw first")
+    version = openclaw_cli.version(command, env)
+    if version is None:
+        raise AisaError(f"{command} --version printed no version; is it OpenClaw, with Node 24 on PATH?")
+    return command, version
+
+
+def install_bundle(host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], base_url: str | None = None) -> dict[str, Any]:
+    """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened."""
+    import shutil
+    import tempfile
+
+    from . import native
+
+    choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
+    work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))  # 0700
+    try:
+        bundle = native.write_bundle(work / provider.id, provider, choices, _version(), base_url=base_url, openclaw_version=version)
+        used = openclaw_cli.install_plugin(command, bundle, env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    entry = openclaw_cli.plugin_entry(command, provider.id, env) or {}
+    return {"openclaw": str(command), "openclaw_version": version, "plugin": provider.id, "plugin_version": _version(),
+            "command": "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used),
+            "enabled": entry.get("enabled"), "status": entry.get("status")}
+
+
+def cmd_plugin_install(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    provider = _pick_provider(args.provider, host)
+    command, version = _openclaw(args, env)
+    base_url = _check_base_url(args.base_url) if args.base_url else None
+    report = install_bundle(host, provider, command, version, env, base_url)
+    if report["status"] != "loaded":
+        raise AisaError(f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`")
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+    else:
+        console.say(f"OpenClaw {version} ({command}): installed the {provider.id} plugin {report['plugin_version']} with `{report['command']}`; it is {report['status']}.")
+        console.say(f"OpenClaw's own `openclaw onboard --auth-choice {next(iter(c.id for c in host.auth_choices.values() if c.provider == provider.id), '')}` now knows {provider.label}.")
+    return 0
+
+
+def cmd_plugin_status(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    provider = _pick_provider(args.provider, host)
+    command, version = _openclaw(args, env)
+    entry = openclaw_cli.plugin_entry(command, provider.id, env)
+    report = {
+        "openclaw": str(command), "openclaw_version": version, "plugin": provider.id,
+        "installed": entry is not None, "enabled": (entry or {}).get("enabled"), "status": (entry or {}).get("status"),
+        "installed_version": (entry or {}).get("version"), "package_version": _version(),
+    }
+    report["current"] = report["installed_version"] == report["package_version"]
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+        return 0
+    if entry is None:
+        console.say(f"OpenClaw {version}: the {provider.id} plugin is not installed (openclaw-aisa plugin install)")
+        return 0
+    upgrade = "" if report["current"] else f"; this package has {report['package_version']}: run `openclaw-aisa plugin install` to upgrade"
+    console.say(f"OpenClaw {version}: {provider.id} plugin {report['installed_version']}, {'enabled' if report['enabled'] else 'disabled'}, {report['status']}{upgrade}")
+    return 0
+
+
+def cmd_plugin_uninstall(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    provider = _pick_provider(args.provider, host)
+    command, version = _openclaw(args, env)
+    loc = paths.locate(env, args.profile)
+    report = uninstall_native(provider, command, loc, env)
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+    else:
+        for line in report["done"]:
+            console.say(f"  - {line}")
+        console.say(f"OpenClaw {version}: the {provider.id} plugin is uninstalled")
+    return 0
+
+
+def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> dict[str, Any]:
+    """OpenClaw's own uninstall, then what it leaves behind: 3.31 keeps `extensions/<id>/` and still loads it."""
+    import shutil
+
+    done = []
+    result = openclaw_cli.uninstall_plugin(command, provider.id, env)
+    if result.returncode == 0:
+        done.append(f"openclaw plugins uninstall {provider.id}")
+    leftover = loc.state_dir / "extensions" / provider.id
+    if leftover.is_dir():
+        shutil.rmtree(leftover)
+        done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    return {"plugin": provider.id, "done": done}
+
+
 def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     console.say(str(paths.locate(env, args.profile).config))
     return 0
@@ -553,4 +664,7 @@ COMMANDS = {
     "models set": cmd_models_set,
     "remove": cmd_remove,
     "config path": cmd_config_path,
+    "plugin install": cmd_plugin_install,
+    "plugin status": cmd_plugin_status,
+    "plugin uninstall": cmd_plugin_uninstall,
 }

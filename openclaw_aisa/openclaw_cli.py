@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import AisaError, UsageError
 from .openclaw import parse_version
 from .store import read_bytes, replace_file
 
@@ -78,3 +78,62 @@ def _cache_file() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("openclaw-aisa", appauthor=False)) / "openclaw-versions.json"
+
+
+def run(command: Path, *args: str, env: Mapping[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the user's openclaw; a command that cannot start is one clear error."""
+    try:
+        return subprocess.run([str(command), *args], env=dict(env), capture_output=True, text=True, timeout=timeout)
+    except OSError as e:
+        raise AisaError(f"cannot run {command}: {e.strerror}; check that OpenClaw and Node 24 are installed") from None
+    except subprocess.TimeoutExpired:
+        raise AisaError(f"`{command} {' '.join(args)}` did not finish in {timeout:.0f} s") from None
+
+
+def supported_flags(command: Path, env: Mapping[str, str], *subcommand: str) -> set[str]:
+    """The long options a subcommand accepts, read from its --help (they differ between versions)."""
+    import re
+
+    done = run(command, *subcommand, "--help", env=env, timeout=60)
+    return set(re.findall(r"(--[a-z][a-z0-9-]*)", done.stdout))
+
+
+def json_output(done: subprocess.CompletedProcess) -> Any:
+    """The JSON object a `--json` command printed (some versions log lines first, or use stderr)."""
+    for out in (done.stdout, done.stderr):
+        lines = out.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith(("{", "[")):
+                try:
+                    return json.JSONDecoder().raw_decode("\n".join(lines[i:]))[0]
+                except ValueError:
+                    continue
+    return None
+
+
+def install_plugin(command: Path, bundle: Path, env: Mapping[str, str]) -> list[str]:
+    """`openclaw plugins install DIR` with the flags this version has (9.x: --force --accept-capabilities,
+    5.x: --force, 3.31: none); returns the full command line used."""
+    flags = supported_flags(command, env, "plugins", "install")
+    args = ["plugins", "install", str(bundle), *[f for f in ("--force", "--accept-capabilities") if f in flags]]
+    done = run(command, *args, env=env)
+    if done.returncode != 0:
+        raise AisaError(f"`openclaw {' '.join(args)}` failed (exit {done.returncode}): {_last_line(done)}")
+    return args
+
+
+def uninstall_plugin(command: Path, plugin_id: str, env: Mapping[str, str]) -> subprocess.CompletedProcess:
+    flags = supported_flags(command, env, "plugins", "uninstall")
+    return run(command, "plugins", "uninstall", plugin_id, *(["--force"] if "--force" in flags else []), env=env)
+
+
+def plugin_entry(command: Path, plugin_id: str, env: Mapping[str, str]) -> dict[str, Any] | None:
+    """This plugin's row of `openclaw plugins list --json` ({id, enabled, status, version, ...})."""
+    listing = json_output(run(command, "plugins", "list", "--json", env=env, timeout=120))
+    rows = listing.get("plugins", []) if isinstance(listing, dict) else listing or []
+    return next((r for r in rows if isinstance(r, dict) and r.get("id") == plugin_id), None)
+
+
+def _last_line(done: subprocess.CompletedProcess) -> str:
+    lines = [line for line in (done.stderr + "\n" + done.stdout).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no output"

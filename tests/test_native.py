@@ -1,0 +1,113 @@
+"""The native OpenClaw plugin: generated from what the Python plugins register, installed through
+OpenClaw's own CLI, and working in the real OpenClaw of every supported version."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from openclaw_aisa import native, openclaw
+from openclaw_aisa.catalog import load_catalog
+from openclaw_aisa.host import load_host
+
+from .conftest import KEY
+
+CATALOG = load_catalog()
+AISA = CATALOG.providers[0]
+
+
+def generated(tmp_path: Path, **options) -> dict:
+    host = load_host()
+    bundle = native.write_bundle(tmp_path / "bundle", AISA, list(host.auth_choices.values()), CATALOG.plugin.version, **options)
+    assert sorted(p.name for p in bundle.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
+    return json.loads((bundle / "openclaw.plugin.json").read_text())
+
+
+def test_the_manifests_catalogue_is_plugin_toml(tmp_path):
+    manifest = generated(tmp_path)
+    catalog = manifest["modelCatalog"]["providers"]["aisa"]
+    assert catalog["baseUrl"] == AISA.base_url and catalog["api"] == "openai-completions"
+    assert [m["id"] for m in catalog["models"]] == [m.id for m in AISA.models]
+    for entry, model in zip(catalog["models"], AISA.models):
+        assert entry == openclaw.model_entry(AISA, model)
+        assert "/" not in entry["id"]
+    assert catalog["defaultModel"] == AISA.default_model and not AISA.model(catalog["defaultModel"]).is_translation
+
+
+def test_the_manifest_declares_the_auth_choice_and_both_env_var_forms(tmp_path):
+    manifest = generated(tmp_path)
+    [choice] = manifest["providerAuthChoices"]
+    assert (choice["choiceId"], choice["cliFlag"], choice["optionKey"], choice["cliOption"]) == ("aisa-api-key", "--aisa-api-key", "aisaApiKey", "--aisa-api-key <key>")
+    assert manifest["setup"]["providers"] == [{"id": "aisa", "envVars": ["AISA_API_KEY"]}]
+    assert manifest["providerAuthEnvVars"] == {"aisa": ["AISA_API_KEY"]}
+    assert manifest["version"] == CATALOG.plugin.version and manifest["id"] == "aisa"
+
+
+def test_base_url_and_target_version_shape_the_catalogue(tmp_path):
+    manifest = generated(tmp_path, base_url="http://127.0.0.1:9/v1", openclaw_version="2026.9.6")
+    catalog = manifest["modelCatalog"]["providers"]["aisa"]
+    assert catalog["baseUrl"] == "http://127.0.0.1:9/v1"
+    kimi = next(m for m in catalog["models"] if m["id"] == "kimi-k2.5")
+    assert kimi["compat"]["supportsTemperature"] is False
+
+
+def test_package_json_pins_no_plugin_api(tmp_path):
+    generated(tmp_path)
+    package = json.loads((tmp_path / "bundle" / "package.json").read_text())
+    assert package["type"] == "module" and package["openclaw"] == {"extensions": ["./index.js"], "providers": ["aisa"]}
+    assert "compat" not in package["openclaw"]
+
+
+# --- in the real OpenClaw ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def shim(openclaw, home) -> dict[str, str]:
+    """An `openclaw` command on PATH running the pinned version, as a user's install would be."""
+    bin_dir = home / "bin"
+    bin_dir.mkdir()
+    command = bin_dir / "openclaw"
+    command.write_text(f"#!/bin/sh\nexec '{openclaw.node}' '{openclaw.entry}' \"$@\"\n")
+    command.chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def plugins_row(openclaw, home) -> dict | None:
+    code, listing = openclaw.json("plugins", "list", "--json", home=home)
+    rows = listing.get("plugins", []) if isinstance(listing, dict) else listing
+    return next((r for r in rows if r.get("id") == "aisa"), None)
+
+
+@pytest.mark.openclaw
+def test_plugin_install_makes_openclaw_itself_know_aisa(openclaw, our_cli, home, shim):
+    done = our_cli("plugin", "install", "--json", **shim)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["openclaw_version"] == openclaw.version and report["status"] == "loaded"
+    row = plugins_row(openclaw, home)
+    assert row["enabled"] is True and row["status"] == "loaded"
+    help_text = openclaw.run("onboard", "--help", home=home).stdout
+    assert "aisa-api-key" in help_text and "--aisa-api-key" in help_text
+    status = json.loads(our_cli("plugin", "status", "--json", **shim).stdout)
+    assert status["installed"] and status["status"] == "loaded" and status["current"]
+
+
+@pytest.mark.openclaw
+def test_plugin_uninstall_leaves_no_loaded_plugin_and_a_valid_config(openclaw, our_cli, home, shim):
+    assert our_cli("plugin", "install", **shim).returncode == 0
+    done = our_cli("plugin", "uninstall", "--non-interactive", **shim)
+    assert done.returncode == 0, done.stderr
+    row = plugins_row(openclaw, home)
+    assert row is None or row.get("status") != "loaded"
+    assert not (home / ".openclaw" / "extensions" / "aisa").exists()
+    assert openclaw.validate(home)["valid"]
+    assert json.loads(our_cli("plugin", "status", "--json", **shim).stdout)["status"] != "loaded"
+
+
+def test_plugin_commands_without_openclaw_name_the_flag(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    result = run("plugin", "install")
+    assert result.code == 2 and "--openclaw PATH" in result.err
