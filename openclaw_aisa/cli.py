@@ -67,6 +67,8 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     onboard.add_argument("--secret-input-mode", choices=("ref", "plaintext"), default="ref", help="ref (default): key in .env, referenced; plaintext: key inline in the config")
     onboard.add_argument("--refresh-models", action="store_true", help="rewrite catalogue models' metadata from the current catalogue")
     onboard.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version (default: `openclaw --version`, else the config's meta)")
+    onboard.add_argument("--no-plugin", action="store_true", help="do not install the native OpenClaw plugin")
+    onboard.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
     onboard.add_argument("--json", action="store_true", help="print the result as JSON")
 
     detect = sub.add_parser("detect", help="show the provider keys found in the environment and .env (masked)")
@@ -85,6 +87,8 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     remove.add_argument("--purge-key", action="store_true", help="also delete the key from the state dir's .env")
     remove.add_argument("--non-interactive", action="store_true")
     remove.add_argument("--dry-run", action="store_true")
+    remove.add_argument("--no-plugin", action="store_true", help="leave the native OpenClaw plugin installed")
+    remove.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
 
     plugin = sub.add_parser("plugin", help="the native OpenClaw plugin, so OpenClaw's own commands know the provider").add_subparsers(dest="plugin_command", required=True, metavar="ACTION")
     install = plugin.add_parser("install", help="install (or upgrade) the plugin through OpenClaw's own CLI")
@@ -151,7 +155,8 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     warnings = _key_warnings(choice, key, env, keys.parse_dotenv(dotenv_text), loc)
 
     first = _read_config(loc)
-    target, target_source = openclaw_cli.target_version(args.openclaw_version, first.data, env)
+    command = openclaw_cli.find(env, args.openclaw)
+    target, target_source = openclaw_cli.target_version(args.openclaw_version, first.data, env, command)
     request = AuthRequest(key=key.value, key_source=key.source, base_url=base_url, secret_mode=args.secret_input_mode, openclaw_version=target)
     result = host.run_auth_choice(choice, request)
     options = merge.Options(
@@ -200,6 +205,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
     if written:
         journal.update(loc.config, provider.id, merged.created)
+    plugin = _onboard_plugin(args, host, provider, command, env, base_url)
 
     stored = "config (plain text)" if args.secret_input_mode == "plaintext" else (str(loc.dotenv) if persist or key.source == ".env" else "environment only")
     report = {
@@ -213,6 +219,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         "primary": merge.current_primary(merged.config),
         "openclaw_version": {"version": target, "source": target_source},
         "key": {"source": key.source, "masked": key.masked, "stored": stored, "env_var": choice.env_var},
+        "plugin": plugin,
     }
     if args.json:
         console.say(json.dumps(report, indent=2))
@@ -234,9 +241,22 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         console.say(f"Written for OpenClaw {target} (from {target_source})")
     else:
         console.say(f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {target_source}; --openclaw-version V targets one")
+    console.say(plugin["summary"])
     example = next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model)
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {provider.ref(example)})")
     return 0
+
+
+def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, env: Mapping[str, str], base_url: str | None) -> dict[str, Any]:
+    """Install the native plugin when an openclaw command is at hand, so OpenClaw's own commands work too."""
+    if args.no_plugin:
+        return {"installed": False, "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`"}
+    version = openclaw_cli.version(command, env) if command else None
+    if command is None or version is None:
+        return {"installed": False, "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)"}
+    report = install_bundle(host, provider, command, version, env, base_url)
+    report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
+    return report
 
 
 def _pick_choice(args: argparse.Namespace, host: Host, console: Console) -> AuthChoice:
@@ -540,6 +560,10 @@ def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
     for change in merged.changes:
         if change.summary:
             console.say(f"  - {change.summary}")
+    command = None if args.no_plugin else openclaw_cli.find(env, args.openclaw)
+    if command is not None:
+        for line in uninstall_native(provider, command, loc, env)["done"]:
+            console.say(f"  - {line}")
     console.say(f"{provider.label} removed from {loc.config}" if written else f"{provider.label} was not configured in {loc.config}")
     return 0
 

@@ -58,13 +58,12 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
     return result
 
 
-def target_version(flag: str | None, config: Mapping[str, Any], env: Mapping[str, str]) -> tuple[str | None, str]:
+def target_version(flag: str | None, config: Mapping[str, Any], env: Mapping[str, str], command: Path | None = None) -> tuple[str | None, str]:
     """Which OpenClaw the config is written for, and how that was decided."""
     if flag:
         if parse_version(flag) is None:
             raise UsageError(f"--openclaw-version {flag!r} is not a version like 2026.9.6")
         return flag, "--openclaw-version"
-    command = find(env)
     if command and (found := version(command, env)):
         return found, f"{command} --version"
     meta = config.get("meta")

@@ -111,3 +111,29 @@ def test_plugin_commands_without_openclaw_name_the_flag(run, monkeypatch, tmp_pa
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
     result = run("plugin", "install")
     assert result.code == 2 and "--openclaw PATH" in result.err
+
+
+def test_onboard_without_openclaw_says_how_to_add_the_plugin_later(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    result = run("onboard", "--non-interactive", "--aisa-api-key", KEY)
+    assert result.code == 0 and "no openclaw command found" in result.out and "openclaw-aisa plugin install" in result.out
+    assert "skipped (--no-plugin)" in run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin").out
+
+
+@pytest.mark.openclaw
+def test_onboard_installs_the_plugin_and_remove_uninstalls_it(openclaw, our_cli, home, shim):
+    from .conftest import write_json
+
+    config = write_json(home / ".openclaw" / "openclaw.json", {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}})
+    done = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--json", **shim)
+    assert done.returncode == 0, done.stderr
+    plugin = json.loads(done.stdout)["plugin"]
+    assert plugin["installed"] and plugin["openclaw_version"] == openclaw.version and plugin["status"] == "loaded"
+    assert plugins_row(openclaw, home)["status"] == "loaded"
+    assert openclaw.validate(home)["valid"]
+    removed = our_cli("remove", "--non-interactive", **shim)
+    assert removed.returncode == 0, removed.stderr
+    row = plugins_row(openclaw, home)
+    assert row is None or row.get("status") != "loaded"
+    assert openclaw.validate(home)["valid"]
+    assert json.loads(config.read_text())["agents"]["defaults"]["model"]["primary"] == "anthropic/claude-opus-4-6"

@@ -79,7 +79,7 @@ def test_the_openclaw_on_path_decides_what_is_written(openclaw, our_cli, home):
     shim.chmod(0o755)
     import os
 
-    done = our_cli(*ONBOARD, "--json", PATH=f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    done = our_cli(*ONBOARD, "--json", "--no-plugin", PATH=f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["openclaw_version"]["version"] == openclaw.version
     assert openclaw.validate(home)["valid"]

@@ -72,13 +72,13 @@ def test_openclaw_on_path_is_asked_once_and_its_answer_cached(run, config_path, 
     stub.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     write_json(config_path, {"meta": {"lastTouchedVersion": "2026.9.6"}})  # the command on PATH wins over meta
-    first = run(*ONBOARD, "--json").json
+    first = run(*ONBOARD, "--json", "--no-plugin").json
     assert first["openclaw_version"] == {"version": "2026.5.28", "source": f"{stub} --version"}
     assert not NEWER_KEYS & set(kimi_compat(read_json(config_path)))
     run("onboard", "--non-interactive", "--dry-run")
     assert counter.read_text().count("x") == 1
     stub.write_text(stub.read_text().replace("2026.5.28", "2026.9.6"))  # an upgrade changes the file: asked again
-    assert run(*ONBOARD, "--json").json["openclaw_version"]["version"] == "2026.9.6"
+    assert run(*ONBOARD, "--json", "--no-plugin").json["openclaw_version"]["version"] == "2026.9.6"
     assert counter.read_text().count("x") == 2
 
 
