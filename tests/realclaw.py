@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from openclaw_aisa.openclaw_cli import json_output
 
 VERSIONS = ("2026.9.6", "2026.5.28", "2026.3.31")
 # Resolved at import, before any test points HOME at a sandbox: the tools are ours, not the user's data.
@@ -71,13 +72,9 @@ class OpenClaw:
         Some versions log lines before it, and 2026.3.31's `agent` prints it on stderr.
         """
         done = self.run(*args, home=home, env=env)
-        for out in (done.stdout, done.stderr):
-            for start in [i for i, line in enumerate(out.splitlines()) if line.startswith("{")]:
-                text = "\n".join(out.splitlines()[start:])
-                try:
-                    return done.returncode, json.JSONDecoder().raw_decode(text)[0]
-                except ValueError:
-                    continue
+        found = json_output(done)
+        if isinstance(found, dict):
+            return done.returncode, found
         raise AssertionError(f"openclaw {self.version} {' '.join(args)} printed no JSON:\n{done.stdout}\n{done.stderr}")
 
     def validate(self, home: Path, env: dict[str, str | None] | None = None) -> dict:
