@@ -137,3 +137,46 @@ def test_onboard_installs_the_plugin_and_remove_uninstalls_it(openclaw, our_cli,
     assert row is None or row.get("status") != "loaded"
     assert openclaw.validate(home)["valid"]
     assert json.loads(config.read_text())["agents"]["defaults"]["model"]["primary"] == "anthropic/claude-opus-4-6"
+
+
+def agent_turn(openclaw, our_cli, home: Path, ref: str, env: dict | None = None, use_our_set: bool = True) -> dict:
+    """One agent turn with `ref` (3.31's `agent` has no --model: the primary is set first)."""
+    if openclaw.version == "2026.9.6":
+        (home / "work").mkdir(exist_ok=True)
+        code, out = openclaw.json("agent", "exec", "hi", "--model", ref, "--json", "--cwd", str(home / "work"), home=home, env=env)
+    elif openclaw.version == "2026.5.28":
+        code, out = openclaw.json("agent", "--local", "--agent", "main", "--message", "hi", "--model", ref, "--json", home=home, env=env)
+    else:
+        assert openclaw.run("models", "set", ref, home=home, env=env).returncode == 0
+        code, out = openclaw.json("agent", "--local", "--agent", "main", "--message", "hi", "--json", home=home, env=env)
+    assert code == 0, out
+    return out
+
+
+@pytest.mark.openclaw
+def test_openclaws_own_onboarding_with_the_plugin_makes_every_catalogue_model_usable(openclaw, our_cli, home, shim, fake_aisa):
+    assert our_cli("plugin", "install", "--base-url", fake_aisa.base_url, **shim).returncode == 0
+    done = openclaw.run("onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert openclaw.validate(home)["valid"]
+    listed = openclaw.aisa_models(home)
+    chat_refs = {AISA.ref(m.id) for m in AISA.models if not m.is_translation}
+    assert chat_refs <= set(listed)
+    assert [ref for ref, tags in listed.items() if "default" in tags] == [AISA.ref(AISA.default_model)]
+    assert not any("missing" in tags for tags in listed.values())
+    for model in ("kimi-k2.5", "deepseek-v3.1"):
+        agent_turn(openclaw, our_cli, home, f"aisa/{model}")
+        request = fake_aisa.chat_requests()[-1]
+        assert request.json["model"] == model
+        assert request.headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.openclaw
+def test_an_exported_key_alone_works_and_is_stored_in_no_file(openclaw, our_cli, home, shim, fake_aisa):
+    exported = {"AISA_API_KEY": KEY}
+    done = our_cli("onboard", "--non-interactive", "--base-url", fake_aisa.base_url, **shim, **exported)
+    assert done.returncode == 0, done.stderr
+    agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5", env=exported)
+    assert fake_aisa.chat_requests()[-1].headers["authorization"] == f"Bearer {KEY}"
+    holders = [p for p in home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
+    assert holders == [], f"the key was written to {holders}"

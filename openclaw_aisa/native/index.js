@@ -8,12 +8,52 @@ const manifest = JSON.parse(readFileSync(new URL("./openclaw.plugin.json", impor
 const providerId = manifest.providers[0];
 const catalog = manifest.modelCatalog.providers[providerId];
 const envVars = manifest.setup.providers[0].envVars;
+const catalogRefs = catalog.models.map((model) => `${providerId}/${model.id}`);
 
 function buildProvider() {
   return { baseUrl: catalog.baseUrl, api: catalog.api, models: catalog.models };
 }
 
-export default defineSingleProviderPluginEntry({
+function isRecord(value) {
+  return Boolean(value) && typeof value === "object" && !Array.isArray(value);
+}
+
+// Called by OpenClaw's own API-key auth method (3.31, 5.28, 9.x alike) after the key is stored as
+// the auth profile `<provider>:default`, before the default model is set: returns the whole config.
+// 1. models.providers.<id>: without it 5.28 answers "Unknown model" for every plugin model.
+//    No apiKey here: the key is resolved from the auth profile the same flow writes.
+//    An existing block keeps its baseUrl/api/apiKey/headers and its extra rows; catalogue rows win.
+// 2. agents.defaults.models gets every catalogue ref: onboarding adds the default ref there, and on
+//    <= 2026.7 (and unmigrated 9.x configs) a non-empty map is the --model / /model allowlist.
+// 3. A 9.x explicit allowlist (agents.defaults.modelPolicy.allow, non-empty) gets the refs too.
+function applyProviderConfig(cfg) {
+  const config = isRecord(cfg) ? cfg : {};
+  const providers = isRecord(config.models?.providers) ? { ...config.models.providers } : {};
+  const existing = isRecord(providers[providerId]) ? providers[providerId] : {};
+  const catalogIds = new Set(catalog.models.map((model) => model.id));
+  const extraRows = Array.isArray(existing.models) ? existing.models.filter((row) => !catalogIds.has(row?.id)) : [];
+  providers[providerId] = {
+    ...existing,
+    baseUrl: existing.baseUrl ?? catalog.baseUrl,
+    api: existing.api ?? catalog.api,
+    models: [...catalog.models, ...extraRows],
+  };
+  const defaults = isRecord(config.agents?.defaults) ? config.agents.defaults : {};
+  const agentModels = isRecord(defaults.models) ? { ...defaults.models } : {};
+  for (const ref of catalogRefs) agentModels[ref] = isRecord(agentModels[ref]) ? agentModels[ref] : {};
+  const nextDefaults = { ...defaults, models: agentModels };
+  const allow = defaults.modelPolicy?.allow;
+  if (Array.isArray(allow) && allow.length > 0) {
+    nextDefaults.modelPolicy = { ...defaults.modelPolicy, allow: [...allow, ...catalogRefs.filter((ref) => !allow.includes(ref))] };
+  }
+  return {
+    ...config,
+    models: { ...config.models, providers },
+    agents: { ...config.agents, defaults: nextDefaults },
+  };
+}
+
+const entry = defineSingleProviderPluginEntry({
   id: manifest.id,
   name: manifest.name,
   description: manifest.description,
@@ -31,8 +71,43 @@ export default defineSingleProviderPluginEntry({
       envVar: envVars[0],
       promptMessage: `Enter ${choice.choiceLabel}`,
       defaultModel: `${providerId}/${catalog.defaultModel}`,
+      applyConfig: applyProviderConfig,
       wizard: { choiceId: choice.choiceId, groupId: choice.groupId, groupLabel: choice.groupLabel, groupHint: choice.groupHint },
     })),
     catalog: { buildProvider, buildStaticProvider: buildProvider },
   },
 });
+
+// 3.31 only: its non-interactive key lookup knows env vars of bundled providers only, and the SDK's
+// auth method passes `envVar` where 3.31 reads `envVarName` ("Missing --aisa-api-key" with only
+// AISA_API_KEY exported). Add `envVarName` to every resolveApiKey call; 5.28 and 9.x read it too
+// (`envVarName ?? envVar`), so this changes nothing there.
+function withEnvVarName(ctx) {
+  if (!ctx || typeof ctx.resolveApiKey !== "function") return ctx;
+  const resolveApiKey = ctx.resolveApiKey;
+  return { ...ctx, resolveApiKey: (input) => resolveApiKey({ envVarName: envVars[0], ...input }) };
+}
+
+function patchAuthMethod(method) {
+  if (!isRecord(method)) return method;
+  const patched = { ...method };
+  for (const hook of ["runNonInteractive", "validateNonInteractive"]) {
+    if (typeof method[hook] === "function") patched[hook] = (ctx) => method[hook](withEnvVarName(ctx));
+  }
+  return patched;
+}
+
+function patchRegistrationApi(api) {
+  return new Proxy(api, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key === "registerProvider" && typeof value === "function") {
+        return (provider) =>
+          value.call(target, isRecord(provider) && Array.isArray(provider.auth) ? { ...provider, auth: provider.auth.map(patchAuthMethod) } : provider);
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+export default { ...entry, register: (api) => entry.register(patchRegistrationApi(api)) };
