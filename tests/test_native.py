@@ -180,3 +180,40 @@ def test_an_exported_key_alone_works_and_is_stored_in_no_file(openclaw, our_cli,
     assert fake_aisa.chat_requests()[-1].headers["authorization"] == f"Bearer {KEY}"
     holders = [p for p in home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
     assert holders == [], f"the key was written to {holders}"
+
+
+@pytest.mark.openclaw
+def test_openclaws_interactive_onboarding_asks_for_the_aisa_key_and_accepts_it(openclaw, our_cli, home, shim):
+    """On a terminal (9.6): the first-run questions get their defaults, then the AIsa key prompt takes a key."""
+    import pexpect
+
+    from .realclaw import sandbox_env
+
+    if openclaw.version != "2026.9.6":
+        pytest.skip("the interactive path is checked on 2026.9.6")
+    assert our_cli("plugin", "install", **shim).returncode == 0
+    env = sandbox_env(home, TERM="xterm-256color", PATH=f"{openclaw.node.parent}{os.pathsep}{os.environ['PATH']}")
+    child = pexpect.spawn(str(openclaw.node), [str(openclaw.entry), "onboard", "--auth-choice", "aisa-api-key"],
+                          cwd=str(home), env=env, encoding="utf-8", dimensions=(60, 200), timeout=90)
+    try:
+        prompts = [r"Enter AIsa API key", r"Continue\?", r"Help make OpenClaw better", r"Setup mode", r"call your first agent"]
+        while child.expect(prompts) != 0:
+            _settle(child)  # answer once the prompt has drawn its default, as a person would
+            child.send("\r")
+        _settle(child)
+        child.send(KEY + "\r")
+        child.expect(r"Test AI access now")  # the next step: the key was taken
+    finally:
+        child.sendcontrol("c")
+        child.close(force=True)
+
+
+def _settle(child, quiet: float = 1.0) -> None:
+    """Read until the terminal has been quiet for `quiet` seconds."""
+    import pexpect
+
+    while True:
+        try:
+            child.read_nonblocking(65536, timeout=quiet)
+        except pexpect.TIMEOUT:
+            return
