@@ -651,7 +651,27 @@ def cmd_plugin_uninstall(args: argparse.Namespace, host: Host, env: Mapping[str,
     provider = _pick_provider(args.provider, host)
     command, version = _openclaw(args, env)
     loc = paths.locate(env, args.profile)
+    snapshot = _read_config(loc)
+    block = ((snapshot.data.get("models") or {}).get("providers") or {}).get(provider.id) if isinstance(snapshot.data.get("models"), dict) else None
+    keeps_working = isinstance(block, dict) and "apiKey" in block  # our onboarding's block needs no plugin
+    primary = args.primary
+    current = merge.current_primary(snapshot.data)
+    if not keeps_working and current and current.startswith(f"{provider.id}/") and not primary:
+        if not console.interactive:
+            raise UsageError(f"the primary model is {current}, which needs the plugin; say what replaces it with --primary PROVIDER/MODEL")
+        primary = console.ask(f"The primary model is {current}. Which model should replace it (PROVIDER/MODEL)?") or None
     report = uninstall_native(provider, command, loc, env)
+    if keeps_working:
+        report["done"].append(f"{provider.label} stays configured in {loc.config} (openclaw-aisa onboard); `openclaw-aisa remove` takes it out")
+    else:
+
+        def plan() -> tuple[store.Snapshot, merge.Merged]:
+            snapshot = _read_config(loc)
+            return snapshot, merge.remove_provider(snapshot.data, provider, primary=primary)
+
+        first, merged = plan()
+        _, merged, _ = _write_with_retry(loc, plan, env, first, merged)
+        report["done"] += [c.summary for c in merged.changes if c.summary]
     if args.json:
         console.say(json.dumps(report, indent=2))
     else:
@@ -662,7 +682,8 @@ def cmd_plugin_uninstall(args: argparse.Namespace, host: Host, env: Mapping[str,
 
 
 def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> dict[str, Any]:
-    """OpenClaw's own uninstall, then what it leaves behind: 3.31 keeps `extensions/<id>/` and still loads it."""
+    """OpenClaw's own uninstall, then what it leaves: 3.31 keeps `extensions/<id>/` (and still loads it);
+    auth profiles go through `openclaw models auth logout` where that exists (9.x), never by editing its store."""
     import shutil
 
     done = []
@@ -673,7 +694,23 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
     if leftover.is_dir():
         shutil.rmtree(leftover)
         done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    auth = store.read_config(loc.config).data.get("auth")
+    profiles = [p for p in ((auth or {}).get("profiles") or {}) if p.startswith(f"{provider.id}:")] if isinstance(auth, dict) else []
+    if profiles:
+        if "logout" in _subcommands(command, env):
+            for profile in profiles:
+                gone = openclaw_cli.run(command, "models", "auth", "logout", profile, "--yes", env=env)
+                done.append(f"openclaw models auth logout {profile}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})"))
+        else:
+            done.append(f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit")
     return {"plugin": provider.id, "done": done}
+
+
+def _subcommands(command: Path, env: Mapping[str, str]) -> set[str]:
+    import re
+
+    text = openclaw_cli.run(command, "models", "auth", "--help", env=env, timeout=60).stdout
+    return set(re.findall(r"^\s{2}([a-z][a-z-]+)\b", text, re.M))
 
 
 def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:

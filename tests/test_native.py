@@ -217,3 +217,30 @@ def _settle(child, quiet: float = 1.0) -> None:
             child.read_nonblocking(65536, timeout=quiet)
         except pexpect.TIMEOUT:
             return
+
+
+@pytest.mark.openclaw
+def test_plugin_uninstall_after_native_onboarding_leaves_nothing_dangling(openclaw, our_cli, home, shim):
+    from .conftest import read_json
+
+    assert our_cli("plugin", "install", **shim).returncode == 0
+    done = openclaw.run("onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home)
+    assert done.returncode == 0, done.stderr
+    refused = our_cli("plugin", "uninstall", "--non-interactive", **shim)
+    assert refused.returncode == 2 and "--primary" in refused.stderr
+    gone = our_cli("plugin", "uninstall", "--non-interactive", "--primary", "anthropic/claude-opus-4-6", "--json", **shim)
+    assert gone.returncode == 0, gone.stderr
+    report = json.loads(gone.stdout)["done"]
+    config = read_json(home / ".openclaw" / "openclaw.json")
+    assert config["agents"]["defaults"]["model"]["primary"] == "anthropic/claude-opus-4-6"
+    assert not [k for k in config["agents"]["defaults"].get("models", {}) if k.startswith("aisa/")]
+    assert "aisa" not in config.get("models", {}).get("providers", {})
+    assert openclaw.validate(home)["valid"]
+    row = plugins_row(openclaw, home)
+    assert row is None or row.get("status") != "loaded"
+    if openclaw.version == "2026.9.6":
+        assert any("models auth logout aisa:default" in line for line in report)
+        _, profiles = openclaw.json("models", "auth", "list", "--json", home=home)
+        assert "aisa:" not in json.dumps(profiles)
+    else:
+        assert any("no command to remove them" in line for line in report)
