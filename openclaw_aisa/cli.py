@@ -254,7 +254,7 @@ def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, 
     version = openclaw_cli.version(command, env) if command else None
     if command is None or version is None:
         return {"installed": False, "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)"}
-    report = install_bundle(host, provider, command, version, env, base_url)
+    report = install_bundle(host, provider, command, version, env, paths.locate(env, args.profile), base_url)
     report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
     return report
 
@@ -591,14 +591,20 @@ def _openclaw(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Path, s
     return command, version
 
 
-def install_bundle(host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], base_url: str | None = None) -> dict[str, Any]:
-    """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened."""
+def install_bundle(host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None) -> dict[str, Any]:
+    """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened.
+
+    Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
+    there the old one is uninstalled first, through OpenClaw, with the directory it leaves behind.
+    """
     import shutil
     import tempfile
 
     from . import native
 
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
+    if "--force" not in openclaw_cli.supported_flags(command, env, "plugins", "install") and openclaw_cli.plugin_entry(command, provider.id, env):
+        _uninstall_plugin(provider, command, loc, env)
     work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))  # 0700
     try:
         bundle = native.write_bundle(work / provider.id, provider, choices, _version(), base_url=base_url, openclaw_version=version)
@@ -615,7 +621,7 @@ def cmd_plugin_install(args: argparse.Namespace, host: Host, env: Mapping[str, s
     provider = _pick_provider(args.provider, host)
     command, version = _openclaw(args, env)
     base_url = _check_base_url(args.base_url) if args.base_url else None
-    report = install_bundle(host, provider, command, version, env, base_url)
+    report = install_bundle(host, provider, command, version, env, paths.locate(env, args.profile), base_url)
     if report["status"] != "loaded":
         raise AisaError(f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`")
     if args.json:
@@ -684,16 +690,7 @@ def cmd_plugin_uninstall(args: argparse.Namespace, host: Host, env: Mapping[str,
 def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> dict[str, Any]:
     """OpenClaw's own uninstall, then what it leaves: 3.31 keeps `extensions/<id>/` (and still loads it);
     auth profiles go through `openclaw models auth logout` where that exists (9.x), never by editing its store."""
-    import shutil
-
-    done = []
-    result = openclaw_cli.uninstall_plugin(command, provider.id, env)
-    if result.returncode == 0:
-        done.append(f"openclaw plugins uninstall {provider.id}")
-    leftover = loc.state_dir / "extensions" / provider.id
-    if leftover.is_dir():
-        shutil.rmtree(leftover)
-        done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    done = _uninstall_plugin(provider, command, loc, env)
     auth = store.read_config(loc.config).data.get("auth")
     profiles = [p for p in ((auth or {}).get("profiles") or {}) if p.startswith(f"{provider.id}:")] if isinstance(auth, dict) else []
     if profiles:
@@ -704,6 +701,20 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
         else:
             done.append(f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit")
     return {"plugin": provider.id, "done": done}
+
+
+def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
+    """`openclaw plugins uninstall`, then the `extensions/<id>/` that 3.31 leaves behind (and would still load)."""
+    import shutil
+
+    done = []
+    if openclaw_cli.uninstall_plugin(command, provider.id, env).returncode == 0:
+        done.append(f"openclaw plugins uninstall {provider.id}")
+    leftover = loc.state_dir / "extensions" / provider.id
+    if leftover.is_dir():
+        shutil.rmtree(leftover)
+        done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    return done
 
 
 def _subcommands(command: Path, env: Mapping[str, str]) -> set[str]:

@@ -73,7 +73,7 @@ def manifest(provider: Provider, choices: list[AuthChoice], version: str, *, bas
 def package_json(provider: Provider, version: str) -> dict[str, Any]:
     """No `openclaw.compat.pluginApi`: a pinned API version makes 5.28 and 9.6 refuse the install."""
     return {
-        "name": f"openclaw-{provider.id}-provider",
+        "name": provider.id,  # the manifest id: 3.31 warns when they differ
         "version": version,
         "private": True,
         "type": "module",

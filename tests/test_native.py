@@ -244,3 +244,20 @@ def test_plugin_uninstall_after_native_onboarding_leaves_nothing_dangling(opencl
         assert "aisa:" not in json.dumps(profiles)
     else:
         assert any("no command to remove them" in line for line in report)
+
+
+@pytest.mark.openclaw
+def test_plugin_install_upgrades_an_older_bundle(openclaw, our_cli, home, shim, tmp_path):
+    """An older bundle, as a previous openclaw-aisa installed it, is replaced (3.31 has no --force)."""
+    host = load_host()
+    old = native.write_bundle(tmp_path / "old" / "aisa", AISA, list(host.auth_choices.values()), "0.0.1")
+    flags = ["--force", "--accept-capabilities"] if openclaw.version == "2026.9.6" else ["--force"] if openclaw.version == "2026.5.28" else []
+    assert openclaw.run("plugins", "install", str(old), *flags, home=home).returncode == 0
+    assert plugins_row(openclaw, home)["version"] == "0.0.1"
+    before = json.loads(our_cli("plugin", "status", "--json", **shim).stdout)
+    assert before["installed_version"] == "0.0.1" and not before["current"]
+    done = our_cli("plugin", "install", **shim)
+    assert done.returncode == 0, done.stderr
+    row = plugins_row(openclaw, home)
+    assert row["version"] == CATALOG.plugin.version and row["status"] == "loaded"
+    assert json.loads(our_cli("plugin", "status", "--json", **shim).stdout)["current"]
