@@ -603,12 +603,13 @@ def install_bundle(host: Host, provider: Provider, command: Path, version: str, 
     from . import native
 
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
-    if "--force" not in openclaw_cli.supported_flags(command, env, "plugins", "install") and openclaw_cli.plugin_entry(command, provider.id, env):
+    flags = openclaw_cli.supported_flags(command, env, "plugins", "install")
+    if "--force" not in flags and openclaw_cli.plugin_entry(command, provider.id, env):
         _uninstall_plugin(provider, command, loc, env)
     work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))  # 0700
     try:
         bundle = native.write_bundle(work / provider.id, provider, choices, _version(), base_url=base_url, openclaw_version=version)
-        used = openclaw_cli.install_plugin(command, bundle, env)
+        used = openclaw_cli.install_plugin(command, bundle, env, flags)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     entry = openclaw_cli.plugin_entry(command, provider.id, env) or {}

@@ -110,10 +110,9 @@ def json_output(done: subprocess.CompletedProcess) -> Any:
     return None
 
 
-def install_plugin(command: Path, bundle: Path, env: Mapping[str, str]) -> list[str]:
-    """`openclaw plugins install DIR` with the flags this version has (9.x: --force --accept-capabilities,
-    5.x: --force, 3.31: none); returns the full command line used."""
-    flags = supported_flags(command, env, "plugins", "install")
+def install_plugin(command: Path, bundle: Path, env: Mapping[str, str], flags: set[str]) -> list[str]:
+    """`openclaw plugins install DIR` with those of --force, --accept-capabilities that this version has
+    (`flags`, from supported_flags: 9.x both, 5.x --force, 3.31 none); returns the command line used."""
     args = ["plugins", "install", str(bundle), *[f for f in ("--force", "--accept-capabilities") if f in flags]]
     done = run(command, *args, env=env)
     if done.returncode != 0:
