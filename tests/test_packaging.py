@@ -26,6 +26,7 @@ def installed(tmp_path_factory) -> Path:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     assert "openclaw_aisa/plugin.toml" in names
+    assert "openclaw_aisa/native/index.js" in names  # the native OpenClaw entry, read at run time
     env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=True)
     subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
