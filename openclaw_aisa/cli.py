@@ -151,8 +151,9 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     loc = paths.locate(env, args.profile)
     dotenv_raw = store.read_bytes(loc.dotenv)
     dotenv_text = (dotenv_raw or b"").decode("utf-8", "replace")
-    key = _resolve_key(args, choice, env, keys.parse_dotenv(dotenv_text), console)
-    warnings = _key_warnings(choice, key, env, keys.parse_dotenv(dotenv_text), loc)
+    dotenv = keys.parse_dotenv(dotenv_text)
+    key = _resolve_key(args, choice, env, dotenv, console)
+    warnings = _key_warnings(choice, key, env, dotenv, loc)
 
     first = _read_config(loc)
     command = openclaw_cli.find(env, args.openclaw)
@@ -183,7 +184,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
 
     snapshot, merged = first, merge.apply_auth(first.data, provider, result, options)
     if args.dry_run:
-        secrets = _secrets(provider, env, keys.parse_dotenv(dotenv_text), snapshot.data, key.value)
+        secrets = _secrets(provider, env, dotenv, snapshot.data, key.value)
         return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, secrets, warnings)
     if args.refresh_models and console.interactive and any("refreshed" in c.summary for c in merged.changes):
         for change in merged.changes:
@@ -205,7 +206,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
     if written:
         journal.update(loc.config, provider.id, merged.created)
-    plugin = _onboard_plugin(args, host, provider, command, env, base_url)
+    plugin = _onboard_plugin(args, host, provider, command, env, loc, base_url)
 
     stored = "config (plain text)" if args.secret_input_mode == "plaintext" else (str(loc.dotenv) if persist or key.source == ".env" else "environment only")
     report = {
@@ -247,14 +248,14 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     return 0
 
 
-def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, env: Mapping[str, str], base_url: str | None) -> dict[str, Any]:
+def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, env: Mapping[str, str], loc: paths.Location, base_url: str | None) -> dict[str, Any]:
     """Install the native plugin when an openclaw command is at hand, so OpenClaw's own commands work too."""
     if args.no_plugin:
         return {"installed": False, "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`"}
     version = openclaw_cli.version(command, env) if command else None
     if command is None or version is None:
         return {"installed": False, "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)"}
-    report = install_bundle(host, provider, command, version, env, paths.locate(env, args.profile), base_url)
+    report = install_bundle(host, provider, command, version, env, loc, base_url)
     report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
     return report
 
@@ -415,9 +416,9 @@ def _secrets(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, st
     found = [*extra]
     for var in provider.env_vars:
         found += [env.get(var, "").strip(), dotenv.get(var, "").strip()]
-    inline = ((config.get("models") or {}).get("providers") or {}).get(provider.id, {}) if isinstance(config.get("models"), dict) else {}
-    if isinstance(inline, dict) and isinstance(inline.get("apiKey"), str) and not inline["apiKey"].startswith("${"):
-        found.append(inline["apiKey"])
+    inline = merge.dig(config, "models", "providers", provider.id, "apiKey")
+    if isinstance(inline, str) and not inline.startswith("${"):
+        found.append(inline)
     return [s for s in found if len(s) >= 8]
 
 
@@ -470,7 +471,7 @@ def cmd_models_list(args: argparse.Namespace, host: Host, env: Mapping[str, str]
         raise UsageError(f"unknown provider {args.provider!r}; registered: {', '.join(host.providers)}")
     rows = []
     for provider in providers:
-        configured = _configured_ids(config, provider)
+        configured = merge.configured_ids(config, provider.id)
         for m in provider.models:
             price = m.price(provider.id)
             rows.append({
@@ -497,12 +498,6 @@ def cmd_models_list(args: argparse.Namespace, host: Host, env: Mapping[str, str]
     if dates:
         console.say(f"Prices in USD per 1M tokens, as of {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "") + "; live figures: " + ", ".join(filter(None, {p.models_url or p.console_url for p in providers})))
     return 0
-
-
-def _configured_ids(config: dict[str, Any], provider: Provider) -> list[str]:
-    block = (config.get("models") or {}).get("providers", {}).get(provider.id) if isinstance(config.get("models"), dict) else None
-    models = block.get("models") if isinstance(block, dict) else None
-    return [m["id"] for m in models or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
 
 def cmd_models_set(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
@@ -659,7 +654,7 @@ def cmd_plugin_uninstall(args: argparse.Namespace, host: Host, env: Mapping[str,
     command, version = _openclaw(args, env)
     loc = paths.locate(env, args.profile)
     snapshot = _read_config(loc)
-    block = ((snapshot.data.get("models") or {}).get("providers") or {}).get(provider.id) if isinstance(snapshot.data.get("models"), dict) else None
+    block = merge.dig(snapshot.data, "models", "providers", provider.id)
     keeps_working = isinstance(block, dict) and "apiKey" in block  # our onboarding's block needs no plugin
     primary = args.primary
     current = merge.current_primary(snapshot.data)

@@ -327,8 +327,23 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def dig(config: Any, *keys: str) -> Any:
+    """The value under `keys`, or None where any step is missing or not an object (for reading only)."""
+    for key in keys:
+        if not isinstance(config, dict):
+            return None
+        config = config.get(key)
+    return config
+
+
+def configured_ids(config: dict[str, Any], provider_id: str) -> list[str]:
+    """The model ids in `models.providers.<id>.models`, ignoring malformed entries."""
+    models = dig(config, "models", "providers", provider_id, "models")
+    return [m["id"] for m in models if isinstance(m, dict) and isinstance(m.get("id"), str)] if isinstance(models, list) else []
+
+
 def current_primary(config: dict[str, Any]) -> str | None:
-    model = (config.get("agents") or {}).get("defaults", {}).get("model") if isinstance(config.get("agents"), dict) else None
+    model = dig(config, "agents", "defaults", "model")
     if isinstance(model, str):
         return model or None
     if isinstance(model, dict) and isinstance(model.get("primary"), str):
@@ -479,16 +494,7 @@ def _prune_created(edit: _Edit, created: set[str]) -> None:
         edit.change("models.mode", "removed models.mode (onboarding had added it)")
     for path in sorted(created, key=lambda p: -p.count(".")):
         parent_path, _, key = path.rpartition(".")
-        parent = _lookup(edit.config, parent_path) if parent_path else edit.config
+        parent = dig(edit.config, *parent_path.split(".")) if parent_path else edit.config
         if isinstance(parent, dict) and parent.get(key) in ({}, []):
             del parent[key]
             edit.change(path, f"removed empty {path} (onboarding had created it)")
-
-
-def _lookup(config: dict[str, Any], path: str) -> Any:
-    node: Any = config
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node

@@ -283,3 +283,10 @@ def test_readonly_config_leaves_the_dotenv_alone_too(run, monkeypatch, config_pa
     monkeypatch.setenv("OPENCLAW_CONFIG_READONLY", "1")
     assert run(*ONBOARD, "--aisa-api-key", KEY).code == 2
     assert (state_dir / ".env").read_text() == "OTHER=1\n"
+
+
+def test_models_list_reads_a_malformed_config_without_crashing(run, config_path):
+    write_json(config_path, {"models": {"providers": []}, "agents": {"defaults": "oops"}})
+    result = run("models", "list", "--json")
+    assert result.code == 0
+    assert result.json["primary"] is None and not any(m["configured"] for m in result.json["models"])
