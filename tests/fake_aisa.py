@@ -42,6 +42,8 @@ FAULTS = (
     "cut_stream",
     "stall",
     "stream_error",
+    "respond",
+    "raw_stream",
 )
 CREATED = 1_735_689_600
 CHUNK_PAUSE = 0.005
@@ -219,10 +221,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._cut()
         elif fault == "stall":
             self._stall(float(options.get("seconds", 30)))
+        elif fault == "respond":
+            self._respond(int(options.get("status", 500)), options.get("body", b""), dict(options.get("headers", {})))
+        elif fault == "raw_stream":
+            self._raw_stream(list(options["pieces"]))
         elif fault == "stream_error":
             error = {"error": {"message": "upstream error", "type": "upstream_error", "code": "bad_response"}}
             self.close_connection = True
             self._stream([self._chunk({"content": _pieces(self.server.fake.reply)[0]}), error])
+
+    def _respond(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        """Any answer at all: a status, a body (bytes, text, or JSON-encoded otherwise) and headers."""
+        data = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else _encode(body)
+        content_type = headers.pop("Content-Type", "application/json; charset=utf-8" if not isinstance(body, (bytes, str)) else "text/plain")
+        self._start(status, content_type, {"Content-Length": str(len(data)), **headers})
+        self.wfile.write(data)
+
+    def _raw_stream(self, pieces: list[bytes]) -> None:
+        """A 200 event stream of exactly these bytes, one HTTP chunk (one socket write) per piece."""
+        self._start(200, "text/event-stream", {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"})
+        for index, piece in enumerate(p for p in pieces if p):
+            if index > 0:
+                self._pause(CHUNK_PAUSE)
+            self._write_chunk(piece)
+        self._write_chunk(b"")
 
     def _cut(self) -> None:
         """Break off mid-response, the way a dropped upstream looks to the client."""

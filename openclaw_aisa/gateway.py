@@ -1,0 +1,284 @@
+"""What AIsa's answers mean: typed errors, the retry policy, the base-URL rule. Pure: no network.
+
+AIsa runs new-api with its own layer on top, and passes vendors' error bodies through, so an error
+body can take many shapes (see `parse_error`). Every error here is one line that says what is wrong
+and how to fix it, and never holds an API key: anything that looks like one is masked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import email.utils
+import ipaddress
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import AisaError, UsageError
+from .keys import mask
+
+CONSOLE = "https://console.aisa.one"
+MODELS_HINT = "see `openclaw-aisa models list --live`"
+BAD_KEY_CODES = frozenset({"invalid_api_key", "missing_api_key", "api_key_disabled", "expired_api_key"})
+PAYMENT_CODES = {
+    "insufficient_api_key_balance": f"the AIsa key has used up its spending limit; raise it or top up at {CONSOLE}",
+    "insufficient_wallet_balance": f"the AIsa wallet balance is too low; top up at {CONSOLE}",
+    "estimated_price_exceeds_max_price": f"the request's estimated price exceeds the key's max price; lower max_tokens or raise the limit at {CONSOLE}",
+}
+HINTS = (
+    (re.compile(r"invalid temperature|only 1 is allowed", re.I), "remove params.temperature for aisa/{model} (Kimi fixes its temperature)"),
+    (re.compile(r"reasoning_content.{0,20}missing", re.I), "send each assistant turn's reasoning_content back on tool-call turns (DeepSeek/Kimi thinking mode), or turn thinking off for aisa/{model}"),
+    (re.compile(r"max_completion_tokens", re.I), "use max_tokens instead of max_completion_tokens for aisa/{model}"),
+    (re.compile(r"\bdeveloper\b.{0,40}(role|not supported)|role.{0,40}\bdeveloper\b", re.I), "send the system prompt with role 'system', not 'developer', to aisa/{model}"),
+)
+_NO_CHANNEL = re.compile(r"no available channel for model\s+(\S+)|模型\s*(\S+?)\s*无可用渠道|无可用渠道", re.I)
+_REQUEST_ID = re.compile(r"\(request id: ([^)\s]+)\)")
+_SECRET = re.compile(r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}")
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+RETRY_STATUSES = frozenset({408, 409, 429})
+INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
+
+
+class GatewayError(AisaError):
+    """AIsa, or the way to it, failed; the fields keep what AIsa said for logs and support."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None, request_id: str | None = None, vendor_message: str | None = None):
+        super().__init__(redact(message) + (f" (request id {request_id})" if request_id else ""))
+        self.status, self.code, self.request_id = status, code, request_id
+        self.vendor_message = redact(vendor_message) if vendor_message else None
+
+
+class BadKey(GatewayError):
+    """401/403: AIsa does not accept the key."""
+
+
+class PaymentRequired(GatewayError):
+    """402: a known key without the balance, or (no code, a Payment challenge) a key AIsa did not recognise."""
+
+    @property
+    def key_recognised(self) -> bool:
+        return self.code in PAYMENT_CODES
+
+
+class UnknownModel(GatewayError):
+    """new-api answers 503 "no available channel" for a model id it does not serve: not worth a retry."""
+
+    def __init__(self, model: str | None, suggestions: Iterable[str] = (), *, listed: bool = False, **fields: Any):
+        self.model, self.suggestions, self.listed = model, tuple(suggestions), listed
+        name = f"model {model!r}" if model else "that model"
+        if listed:
+            message = f"AIsa lists {name} but has no channel serving it right now; try again later or pick another model"
+        elif self.suggestions:
+            message = f"AIsa does not serve {name}; did you mean: {', '.join(self.suggestions)}? ({MODELS_HINT})"
+        else:
+            message = f"AIsa does not serve {name} ({MODELS_HINT})"
+        super().__init__(message, **fields)
+
+    def with_live_ids(self, ids: Iterable[str]) -> UnknownModel:
+        """The same error, its suggestions taken from the live model list."""
+        ids = list(ids)
+        fields = {"status": self.status, "code": self.code, "request_id": self.request_id, "vendor_message": self.vendor_message}
+        listed = self.model is not None and self.model in ids
+        return UnknownModel(self.model, () if listed else suggest(self.model or "", ids), listed=listed, **fields)
+
+
+class RouteNotSupported(GatewayError):
+    """400 model_route_not_supported: the model exists but not on this endpoint."""
+
+
+class RateLimited(GatewayError):
+    def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any):
+        super().__init__(message, **fields)
+        self.retry_after = retry_after
+
+
+class UpstreamError(GatewayError):
+    """Any other error, often the model vendor's own, kept as said, with a hint where one is known."""
+
+    def __init__(self, message: str, *, hint: str | None = None, **fields: Any):
+        super().__init__(f"{message}; {hint}" if hint else message, **fields)
+        self.hint = hint
+
+
+class GatewayUnreachable(GatewayError):
+    def __init__(self, host: str, reason: str):
+        super().__init__(f"cannot reach AIsa at {host} ({reason}); check the network, a proxy, or --base-url")
+        self.host = host
+
+
+class GatewayTimeout(GatewayError):
+    def __init__(self, host: str, phase: str, seconds: float | None):
+        what = {"connect": "connecting", "read": "waiting for data", "write": "sending the request", "pool": "waiting for a free connection"}.get(phase, phase)
+        after = f" after {seconds:g} s" if seconds else ""
+        super().__init__(f"AIsa at {host} timed out {what}{after}; try again, or raise the {phase} timeout")
+        self.host, self.phase, self.seconds = host, phase, seconds
+
+
+class StreamBroken(GatewayError):
+    """The stream stopped before its end; not retried, since part of the answer was already delivered."""
+
+
+def redact(text: str) -> str:
+    """Mask anything in `text` that looks like an API key, so vendor messages cannot leak one."""
+    return _SECRET.sub(lambda m: mask(m.group(0)), text)
+
+
+def parse_error(status: int, body: bytes, headers: Mapping[str, str], model: str | None = None) -> GatewayError:
+    """The typed error for an HTTP error answer, whatever shape its body has."""
+    data: Any = None
+    if body.strip():
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+    message = _text(body) if data is None else None
+    return from_body(status, data, headers, model, message)
+
+
+def from_body(status: int | None, data: Any, headers: Mapping[str, str] = {}, model: str | None = None, message: str | None = None) -> GatewayError:
+    """The typed error for a decoded error body (also the `{"error": ...}` event inside a stream)."""
+    h = {k.lower(): v for k, v in headers.items()}
+    code, vendor, request_id = _fields(data)
+    vendor = vendor or message
+    request_id = request_id or (m.group(1) if vendor and (m := _REQUEST_ID.search(vendor)) else None) or h.get("x-oneapi-request-id")
+    fields = {"status": status, "code": code, "request_id": request_id, "vendor_message": vendor}
+    said = f"AIsa answered {status}" if status else "AIsa reported an error"
+    detail = f"{said}: {short(_REQUEST_ID.sub('', vendor).strip())}" if vendor else said
+    channel = _NO_CHANNEL.search(vendor or "")
+
+    if code in BAD_KEY_CODES or status in (401, 403):
+        why = f"{code or status}: {short(vendor, 80)}" if vendor else f"{code or status}"
+        return BadKey(f"AIsa rejected the API key ({why}); check it, or get one at {CONSOLE}", **fields)
+    if code in PAYMENT_CODES:
+        return PaymentRequired(PAYMENT_CODES[code], **fields)
+    if status == 402:
+        if h.get("www-authenticate", "").lower().startswith("payment"):
+            return PaymentRequired(f"AIsa did not recognise the API key and asked for payment (402); check the key at {CONSOLE}", **fields)
+        return PaymentRequired(f"{detail}; check the balance at {CONSOLE}", **fields)
+    if code == "model_not_found" or channel:
+        named = channel and (channel.group(1) or channel.group(2))
+        return UnknownModel(model or (named.rstrip(".,") if named else None), **fields)
+    if code == "model_route_not_supported":
+        return RouteNotSupported(f"{detail}; aisa/{model or 'this model'} is not served on this endpoint ({MODELS_HINT})", **fields)
+    if status == 429:
+        wait = retry_after(h)
+        then = f"; AIsa asks to wait {wait:g} s" if wait is not None else ""
+        return RateLimited(f"{detail}{then}; slow down, or raise the plan's limits at {CONSOLE}", retry_after=wait, **fields)
+    hint = next((text.format(model=model or "<model>") for pattern, text in HINTS if vendor and pattern.search(vendor)), None)
+    return UpstreamError(detail, hint=hint, **fields)
+
+
+def _fields(data: Any) -> tuple[str | None, str | None, str | None]:
+    """(code, message, request id) from `{"error": str|{...}, "code", "message"|"msg", ...}` and kin."""
+    if not isinstance(data, dict):
+        return None, (short(str(data)) if data not in (None, "") else None), None
+    error = data.get("error")
+    inner = error if isinstance(error, dict) else {}
+    code = next((str(c) for c in (inner.get("code"), data.get("code")) if c not in (None, "", 0)), None)
+    candidates = (error if isinstance(error, str) else None, inner.get("message"), inner.get("msg"), data.get("message"), data.get("msg"), data.get("detail"), data.get("error_description"))
+    message = next((str(m) for m in candidates if m not in (None, "")), None)
+    request_id = next((str(r) for r in (data.get("request_id"), inner.get("request_id")) if r), None)
+    return code, message, request_id
+
+
+def _text(body: bytes) -> str | None:
+    """A non-JSON body in one short line: an HTML page's title, else its first line of text."""
+    if m := _HTML_TITLE.search(body):
+        text = m.group(1).decode("utf-8", "replace")
+    else:
+        lines = (_TAG.sub(" ", line).strip() for line in body.decode("utf-8", "replace").splitlines())
+        text = next((line for line in lines if line), "")
+    return short(" ".join(text.split())) or None
+
+
+def short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def suggest(model: str, ids: Iterable[str], n: int = 3) -> tuple[str, ...]:
+    """Ids close to `model`, those sharing the longest prefix (the same family and version) first."""
+    want = model.lower()
+    family = m.group(0) if (m := re.match(r"[a-z]+", want)) else ""
+
+    def prefix(other: str) -> int:
+        return next((i for i, (a, b) in enumerate(zip(want, other)) if a != b), min(len(want), len(other)))
+
+    scored = []
+    for candidate in dict.fromkeys(ids):
+        other = candidate.lower()
+        if candidate == model:
+            continue
+        ratio = difflib.SequenceMatcher(None, want, other).ratio()
+        common = prefix(other)
+        if ratio >= 0.6 or (family and common >= len(family) and ratio >= 0.4):
+            scored.append((-common, -ratio, candidate))
+    return tuple(c for *_, c in sorted(scored)[:n])
+
+
+def should_retry(status: int | None, headers: Mapping[str, str] = {}, error: GatewayError | None = None) -> bool:
+    """openai-python's rule (408, 409, 429, 5xx, no answer at all; `x-should-retry` wins), but never
+    an answer that cannot change on a retry: an unknown model, a bad key, no balance."""
+    if isinstance(error, (UnknownModel, BadKey, PaymentRequired, RouteNotSupported)):
+        return False
+    flag = next((v.strip().lower() for k, v in headers.items() if k.lower() == "x-should-retry"), None)
+    if flag in ("true", "false"):
+        return flag == "true"
+    return status is None or status in RETRY_STATUSES or status >= 500
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asks to wait: `retry-after-ms`, else `Retry-After` in seconds or as a date."""
+    h = {k.lower(): v.strip() for k, v in headers.items()}
+    try:
+        return float(h["retry-after-ms"]) / 1000
+    except (KeyError, ValueError):
+        pass
+    value = h.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.timestamp() - (time.time() if now is None else now)
+
+
+def retry_delay(attempt: int, headers: Mapping[str, str] = {}, *, cap: float = 60.0, rng: Callable[[], float] = random.random, now: float | None = None) -> float:
+    """Seconds before retry number `attempt` (0-based): the server's wish if it is sane (0 < wait <=
+    cap), else openai-python's backoff, 0.5 s doubling up to 8 s, minus up to 25 % jitter."""
+    wanted = retry_after(headers, now)
+    if wanted is not None and 0 < wanted <= cap:
+        return wanted
+    return min(INITIAL_DELAY * 2.0**attempt, MAX_DELAY) * (1 - 0.25 * rng())
+
+
+def check_base_url(url: str) -> str:
+    """https, or plain http only to this machine, and no credentials in the URL: the key rides along."""
+    parts = urlsplit(url.strip())
+    if parts.username or parts.password:
+        raise UsageError("--base-url must not carry credentials (user:password@); the key goes in the key flag or env var")
+    shown = redact(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UsageError(f"--base-url {shown!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(f"--base-url {shown!r} is plain http to a remote host, which would send the key in clear; use https://")
+    return url.strip().rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
