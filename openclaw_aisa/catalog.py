@@ -45,13 +45,13 @@ def load_catalog(path: Path | None = None) -> Catalog:
     except OSError as e:
         raise CatalogError(f"cannot read {path}: {e.strerror}; reinstall openclaw-aisa") from None
     schema = Path(types.__file__).read_bytes()
-    cached = _cache_dir() / f"catalog-{hashlib.sha256(raw + schema).hexdigest()[:32]}.json"
+    cached = cache_dir() / f"catalog-{hashlib.sha256(raw + schema).hexdigest()[:32]}.json"
     try:
         return _build(Catalog, json.loads(cached.read_bytes()))
     except (OSError, ValueError, TypeError, KeyError):
         pass
     catalog = validate(raw, path)
-    _store(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
+    write_cache(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
     return catalog
 
 
@@ -151,19 +151,20 @@ def _check_values(node: Any, at: str, fail: Callable[[str, str], None]) -> None:
         fail(at, "must be greater than or equal to 0")
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Our user cache (platformdirs): the validated catalogue, OpenClaw versions, AIsa's live model list."""
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("openclaw-aisa", appauthor=False))
 
 
-def _store(path: Path, data: bytes) -> None:
+def write_cache(path: Path, data: bytes) -> None:
     """Best effort: a read-only cache only costs the next run its speed."""
     import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

@@ -69,6 +69,8 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     onboard.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version (default: `openclaw --version`, else the config's meta)")
     onboard.add_argument("--no-plugin", action="store_true", help="do not install the native OpenClaw plugin")
     onboard.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
+    onboard.add_argument("--skip-validation", action="store_true", help="save the key without checking it against the provider first")
+    onboard.add_argument("--require-valid-key", action="store_true", help="fail (write nothing) when the key cannot be checked, e.g. offline")
     onboard.add_argument("--json", action="store_true", help="print the result as JSON")
 
     detect = sub.add_parser("detect", help="show the provider keys found in the environment and .env (masked)")
@@ -78,8 +80,26 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     listing = models.add_parser("list", help="the catalogue, and what is configured and primary")
     listing.add_argument("--provider", help="only this provider")
     listing.add_argument("--json", action="store_true")
+    listing.add_argument("--live", action="store_true", help="what the provider serves now (GET /v1/models, cached for 6 h)")
+    listing.add_argument("--refresh", action="store_true", help="with --live: fetch the list again even if the cache is fresh")
+    listing.add_argument("--kind", choices=("chat", "image", "video", "audio", "embedding", "rerank", "other"), help="with --live: only models of this kind")
     setter = models.add_parser("set", help="make a configured model the primary")
     setter.add_argument("ref", metavar="REF", help="e.g. aisa/kimi-k2.5")
+    adder = models.add_parser("add", help="add models the provider serves to the config (catalogue metadata, or stated defaults)")
+    adder.add_argument("ids", nargs="+", metavar="ID", help="e.g. qwen-flash kimi-k2.6")
+    adder.add_argument("--dry-run", action="store_true", help="show the diff; write nothing")
+    adder.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version")
+    sync = models.add_parser("sync", help="compare the configured models with what the provider serves now")
+    sync.add_argument("--apply", action="store_true", help="remove models no longer served and add curated ones newly served")
+    sync.add_argument("--primary", metavar="REF", help="the primary model to use when the current one is no longer served")
+    sync.add_argument("--dry-run", action="store_true", help="with --apply: show the diff; write nothing")
+    sync.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version")
+    for p in (listing, adder, sync):
+        p.add_argument("--base-url", metavar="URL", help="ask this endpoint (default: the config's baseUrl)")
+        p.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout for the request")
+    for p in (adder, sync):
+        p.add_argument("--provider", help="which provider (default: the only one registered)")
+        p.add_argument("--json", action="store_true")
 
     remove = sub.add_parser("remove", help="take out what onboarding added")
     remove.add_argument("--provider", help="which provider (default: the only one registered)")
@@ -101,6 +121,16 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     install.add_argument("--base-url", metavar="URL", help="endpoint baked into the plugin's catalogue")
     uninstall.add_argument("--primary", metavar="REF", help="the primary model to use instead of a removed one")
     uninstall.add_argument("--non-interactive", action="store_true")
+
+    chat = sub.add_parser("chat", help="one streamed turn with a model: the quickest proof that the key and the model work")
+    chat.add_argument("-m", "--model", required=True, metavar="ID", help="e.g. kimi-k2.5 or aisa/kimi-k2.5")
+    chat.add_argument("prompt", metavar="PROMPT", help="the message ('-' reads it from stdin)")
+    chat.add_argument("--system", metavar="TEXT", help="a system message")
+    chat.add_argument("--max-tokens", type=int, metavar="N", help="output budget (default: the catalogue's max output)")
+    chat.add_argument("--provider", help="which provider (default: the only one registered)")
+    chat.add_argument("--base-url", metavar="URL", help="use this endpoint (default: the config's baseUrl)")
+    chat.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout (default 60)")
+    chat.add_argument("--json", action="store_true", help="print the whole answer, usage and cost as JSON at the end")
 
     config = sub.add_parser("config", help="OpenClaw config file").add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config.add_parser("path", help="print the config file OpenClaw uses")
@@ -186,6 +216,9 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     if args.dry_run:
         secrets = _secrets(provider, env, dotenv, snapshot.data, key.value)
         return _report_dry_run(args, console, loc, snapshot, merged, dotenv_text, new_dotenv, secrets, warnings)
+    verified = _verify_key(args, provider, merged.config, key, env)
+    if verified.get("warning"):
+        warnings.append(verified["warning"])
     if args.refresh_models and console.interactive and any("refreshed" in c.summary for c in merged.changes):
         for change in merged.changes:
             if change.summary:
@@ -219,7 +252,7 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         "warnings": warnings,
         "primary": merge.current_primary(merged.config),
         "openclaw_version": {"version": target, "source": target_source},
-        "key": {"source": key.source, "masked": key.masked, "stored": stored, "env_var": choice.env_var},
+        "key": {"source": key.source, "masked": key.masked, "stored": stored, "env_var": choice.env_var, "verified": verified["verified"], "models_visible": verified["models"]},
         "plugin": plugin,
     }
     if args.json:
@@ -237,6 +270,8 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         console.say(f"  note: {note}")
     where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
     console.say(f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if args.secret_input_mode == 'plaintext' else f'reads it from {choice.env_var}'}.")
+    if verified["verified"]:
+        console.say(f"Key verified: {provider.label} accepts it and lists {verified['models']} models for it.")
     console.say(f"Primary model: {report['primary']}")
     if target:
         console.say(f"Written for OpenClaw {target} (from {target_source})")
@@ -258,6 +293,19 @@ def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, 
     report = install_bundle(host, provider, command, version, env, loc, base_url)
     report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
     return report
+
+
+def _verify_key(args: argparse.Namespace, provider: Provider, config: dict[str, Any], key: keys.Key, env: Mapping[str, str]) -> dict[str, Any]:
+    """Check the key against the endpoint the config will use, before anything is written."""
+    if args.skip_validation:
+        return {"verified": None, "models": None, "warning": ""}
+    from . import online
+
+    if online.offline(env):
+        if args.require_valid_key:
+            raise UsageError(f"--require-valid-key needs the network, but {online.OFFLINE_ENV} is set; nothing was written")
+        return {"verified": None, "models": None, "warning": f"key not verified ({online.OFFLINE_ENV} is set); check it later with `{PROG} doctor`"}
+    return online.verify_key(provider, online.endpoint(provider, config), key, required=args.require_valid_key)
 
 
 def _pick_choice(args: argparse.Namespace, host: Host, console: Console) -> AuthChoice:
@@ -463,6 +511,10 @@ def cmd_detect(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
 
 
 def cmd_models_list(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    if args.live:
+        return _online("cmd_models_live")(args, host, env, console)
+    if args.refresh or args.kind or args.base_url:
+        raise UsageError("--refresh, --kind and --base-url go with --live")
     loc = paths.locate(env, args.profile)
     config = _read_config(loc).data
     primary = merge.current_primary(config)
@@ -725,11 +777,25 @@ def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str]
     return 0
 
 
+def _online(name: str) -> Callable[..., int]:
+    """A command of online.py, imported only when it runs (offline commands never load httpx)."""
+
+    def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+        from . import online
+
+        return getattr(online, name)(args, host, env, console)
+
+    return run
+
+
 COMMANDS = {
     "onboard": cmd_onboard,
     "detect": cmd_detect,
     "models list": cmd_models_list,
     "models set": cmd_models_set,
+    "models add": _online("cmd_models_add"),
+    "models sync": _online("cmd_models_sync"),
+    "chat": _online("cmd_chat"),
     "remove": cmd_remove,
     "config path": cmd_config_path,
     "plugin install": cmd_plugin_install,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError, UsageError
-from .openclaw import env_ref, parse_version, split_ref
+from .openclaw import env_ref, model_entry, parse_version, split_ref
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
@@ -435,6 +435,92 @@ def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
     if current_primary(edit.config) != ref:
         _set_primary(edit, ref)
     _allow(edit, [ref])
+    return edit.done()
+
+
+# What an id the catalogue does not describe gets: small enough that no request is refused for asking
+# too much, no price (OpenClaw then reports no cost rather than a wrong one).
+UNCURATED = {"reasoning": False, "input": ["text"], "contextWindow": 32768, "maxTokens": 8192}
+# Families that think by default need room to answer after thinking (AISA.md: Kimi, 32K or more).
+THINKING_FAMILIES = {"kimi-": {"reasoning": True, "maxTokens": 32768}}
+
+
+def new_model_entry(provider: Provider, model_id: str, version: str | None = None) -> dict[str, Any]:
+    """The catalogue's entry for a curated id; conservative stated defaults for any other."""
+    model = provider.model(model_id)
+    if model is not None:
+        return model_entry(provider, model, version)
+    entry: dict[str, Any] = {"id": model_id, "name": model_id, **copy.deepcopy(UNCURATED)}
+    for prefix, overrides in THINKING_FAMILIES.items():
+        if model_id.startswith(prefix):
+            entry.update(overrides)
+    if provider.model_compat:
+        entry["compat"] = dict(provider.model_compat)
+    return entry
+
+
+def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], version: str | None = None) -> Merged:
+    """`models add`: append entries for ids not configured yet, and allow them where an allowlist is active."""
+    edit = _Edit(copy.deepcopy(config))
+    at = f"models.providers.{provider.id}"
+    if edit.get(at) is None:
+        raise UsageError(f"{provider.label} is not configured yet; run `openclaw-aisa onboard` first")
+    models = edit.get(f"{at}.models", list)
+    if models is None:
+        models = edit.config["models"]["providers"][provider.id]["models"] = []
+    have = {m.get("id") for m in models if isinstance(m, dict)}
+    added = []
+    for model_id in _dedupe(ids):
+        if model_id in have:
+            continue
+        entry = new_model_entry(provider, model_id, version)
+        models.append(entry)
+        added.append(model_id)
+        how = "catalogue metadata" if provider.model(model_id) else (
+            f"defaults: context {entry['contextWindow']:,}, max output {entry['maxTokens']:,}, "
+            f"reasoning {str(entry['reasoning']).lower()}, no price"
+        )
+        edit.change(f"{at}.models", f"added {provider.ref(model_id)} ({how})")
+    _allow(edit, [provider.ref(i) for i in added])
+    return edit.done()
+
+
+def remove_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], *, primary: str | None = None) -> Merged:
+    """`models sync --apply`: take out entries and every ref to them; a removed primary needs `primary`."""
+    edit = _Edit(copy.deepcopy(config))
+    gone_ids = set(ids)
+    refs = {provider.ref(i) for i in gone_ids}
+    current = current_primary(edit.config)
+    if current in refs:
+        if not primary:
+            raise UsageError(f"the primary model {current} is among those removed; say what replaces it with --primary PROVIDER/MODEL")
+        if primary in refs:
+            raise UsageError(f"--primary {primary} is being removed too; choose a model that stays")
+        configured = [i for i in configured_ids(edit.config, provider.id) if i not in gone_ids]
+        _check_ref(provider, configured, primary)
+        _set_primary(edit, primary)
+    models = edit.get(f"models.providers.{provider.id}.models", list) or []
+    kept = [m for m in models if not (isinstance(m, dict) and m.get("id") in gone_ids)]
+    if len(kept) != len(models):
+        models[:] = kept
+        edit.change(f"models.providers.{provider.id}.models", f"removed {', '.join(sorted(provider.ref(i) for i in gone_ids))}")
+    if isinstance(edit.get("agents.defaults.model", (str, dict)), dict):
+        fallbacks = edit.get("agents.defaults.model.fallbacks", list)
+        if fallbacks and any(f in refs for f in fallbacks):
+            fallbacks[:] = [f for f in fallbacks if f not in refs]
+            edit.change("agents.defaults.model.fallbacks", f"removed fallbacks {', '.join(sorted(refs))}")
+    # An allowlist emptied by this would allow everything: leave such a list as it is.
+    allow = edit.get("agents.defaults.models")
+    gone = [k for k in allow or {} if k in refs]
+    if gone and len(gone) < len(allow):
+        for k in gone:
+            del allow[k]
+        edit.change("agents.defaults.models", f"removed {', '.join(gone)} from agents.defaults.models")
+    policy = edit.get("agents.defaults.modelPolicy.allow", list)
+    kept_policy = [r for r in policy or [] if r not in refs]
+    if policy and kept_policy and len(kept_policy) < len(policy):
+        policy[:] = kept_policy
+        edit.change("agents.defaults.modelPolicy.allow", f"removed {', '.join(sorted(refs))} from modelPolicy.allow")
     return edit.done()
 
 

@@ -41,6 +41,12 @@ class Price:
     cache_write: float | None = None
     max_input_tokens: int | None = None
 
+    def cost(self, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> float:
+        """USD for one request; cached input at the cache price, else at the input price (as billed)."""
+        cache = self.input if self.cache_read is None else self.cache_read
+        fresh = max(0, input_tokens - cached_tokens)
+        return (fresh * self.input + cached_tokens * cache + output_tokens * self.output) / 1_000_000
+
 
 @dataclass(frozen=True)
 class VersionedCompat:
@@ -74,9 +80,11 @@ class Model:
         """Translation models take one turn, no system prompt, no tools: never an agent's model."""
         return "translation" in self.tags
 
-    def price(self, seller: str) -> Price | None:
-        """The seller's base price (the first tier when the price is tiered)."""
-        return next((p for p in self.prices if p.seller == seller), None)
+    def price(self, seller: str, input_tokens: int = 0) -> Price | None:
+        """The seller's price for a request of `input_tokens` (the first tier by default)."""
+        tiers = [p for p in self.prices if p.seller == seller]
+        fits = [p for p in tiers if p.max_input_tokens is None or input_tokens <= p.max_input_tokens]
+        return min(fits, key=lambda p: p.max_input_tokens or float("inf"), default=tiers[-1] if tiers else None)
 
 
 @dataclass(frozen=True)

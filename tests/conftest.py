@@ -30,6 +30,7 @@ def sandbox(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("OPENCLAW_AISA_OFFLINE", "1")  # tests that talk to the fake AIsa unset it
     return home
 
 

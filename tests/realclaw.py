@@ -31,6 +31,7 @@ def sandbox_env(home: Path, **extra: str | None) -> dict[str, str]:
         OPENCLAW_NO_AUTO_UPDATE="1",
         OPENCLAW_DISABLE_BONJOUR="1",
         OPENCLAW_OFFLINE="1",
+        OPENCLAW_AISA_OFFLINE="1",
         NO_COLOR="1",
         TMPDIR=str(home),
         XDG_CACHE_HOME=str(home / ".cache"),

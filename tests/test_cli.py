@@ -183,7 +183,7 @@ def test_readonly_config_is_refused(run, monkeypatch, config_path):
 def test_json_output_lists_changes_and_the_masked_key(run):
     result = run(*ONBOARD, "--aisa-api-key", KEY, "--json")
     report = result.json
-    assert report["key"] == {"source": "flag", "masked": "sk-aisa-…TEST", "stored": report["key"]["stored"], "env_var": "AISA_API_KEY"}
+    assert report["key"] == {"source": "flag", "masked": "sk-aisa-…TEST", "stored": report["key"]["stored"], "env_var": "AISA_API_KEY", "verified": None, "models_visible": None}
     assert report["primary"] == "aisa/qwen3-max"
     assert any(c["path"] == "models.providers.aisa" for c in report["changes"])
 

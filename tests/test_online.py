@@ -1,0 +1,317 @@
+"""The commands that talk to AIsa, against the fake gateway: key checks, the live list, add, sync, chat."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from .conftest import KEY, OTHER_KEY, read_json, write_json
+from .fake_aisa import FakeAisa
+
+
+@pytest.fixture
+def online(monkeypatch):
+    monkeypatch.delenv("OPENCLAW_AISA_OFFLINE", raising=False)
+
+
+@pytest.fixture
+def onboarded(run, fake_aisa, online, config_path):
+    """AIsa onboarded against the fake (the config's baseUrl points there), the key in .env."""
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert done.code == 0, done.err
+    fake_aisa.requests.clear()
+    return config_path
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+
+
+def models_requests(fake):
+    return [r for r in fake.requests if r.path.endswith("/models")]
+
+
+# --- onboarding checks the key before writing ---------------------------------------------------
+
+
+def test_onboarding_checks_the_key_and_says_how_many_models_it_sees(run, fake_aisa, online, config_path):
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert done.code == 0, done.err
+    assert f"lists {len(fake_aisa.models)} models" in done.out
+    [check] = models_requests(fake_aisa)
+    assert check.headers["authorization"] == f"Bearer {KEY}"
+    assert config_path.exists()
+
+
+@pytest.mark.parametrize("fault, words", [("invalid_api_key", "refused the key"), ("insufficient_balance", "402")])
+def test_a_refused_key_stops_onboarding_and_writes_nothing(run, fake_aisa, online, config_path, state_dir, fault, words):
+    write_json(config_path, {"agents": {"defaults": {"model": {"primary": "openai/gpt-5"}}}})
+    before = config_path.read_bytes()
+    fake_aisa.fail_next(fault)
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert done.code == 1
+    assert words in done.err and "nothing was written" in done.err
+    assert len(done.err.strip().splitlines()) == 1
+    assert config_path.read_bytes() == before
+    assert not (state_dir / ".env").exists()
+
+
+def test_a_402_explains_balance_and_unrecognised_keys(run, fake_aisa, online):
+    fake_aisa.fail_next("insufficient_balance")
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert "balance" in done.err.lower()
+
+
+def test_a_wrong_key_is_refused_by_the_gateway_itself(run, fake_aisa, online, config_path):
+    done = run("onboard", "--aisa-api-key", OTHER_KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert done.code == 1 and "refused the key sk-aisa-…OTHR" in done.err
+    assert not config_path.exists()
+
+
+def test_skip_validation_saves_a_key_without_asking_the_gateway(run, fake_aisa, online, config_path):
+    done = run("onboard", "--aisa-api-key", OTHER_KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive", "--skip-validation")
+    assert done.code == 0, done.err
+    assert fake_aisa.requests == []
+    assert config_path.exists()
+
+
+def test_onboarding_offline_writes_the_config_with_a_not_verified_warning(run, online, config_path):
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", closed_port_url(), "--no-plugin", "--non-interactive")
+    assert done.code == 0, done.err
+    assert "key not verified" in done.err and "doctor" in done.err
+    assert config_path.exists()
+
+
+def test_require_valid_key_makes_an_unreachable_gateway_fatal(run, online, config_path, state_dir):
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", closed_port_url(), "--no-plugin", "--non-interactive", "--require-valid-key")
+    assert done.code == 1 and "could not verify the key" in done.err
+    assert not config_path.exists() and not (state_dir / ".env").exists()
+
+
+def test_the_json_report_says_whether_the_key_was_verified(run, fake_aisa, online):
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive", "--json")
+    assert done.json["key"]["verified"] is True and done.json["key"]["models_visible"] == len(fake_aisa.models)
+
+
+# --- models list --live ---------------------------------------------------------------------
+
+
+def test_live_list_tells_chat_models_from_image_video_embedding_and_rerank(run, onboarded, fake_aisa):
+    done = run("models", "list", "--live", "--json")
+    assert done.code == 0, done.err
+    kinds = {m["id"]: m["kind"] for m in done.json["models"]}
+    assert kinds["kimi-k2.5"] == "chat" and kinds["deepseek-r1"] == "chat"
+    assert kinds["text-embedding-v4"] == "embedding" and kinds["gte-rerank-v2"] == "rerank"
+    assert kinds["wan2.2-t2v-plus"] == "video" and kinds["qwen-image"] == "image"
+    curated = {m["id"] for m in done.json["models"] if m["curated"]}
+    assert curated == {"qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"}
+    assert all(m["configured"] == m["curated"] for m in done.json["models"])
+
+
+def test_live_list_is_cached_and_refreshed_on_request(run, onboarded, fake_aisa):
+    assert run("models", "list", "--live").code == 0
+    assert run("models", "list", "--live").code == 0
+    assert models_requests(fake_aisa) == []  # onboarding's key check cached the list
+    fake_aisa.models.append("kimi-k2.6")
+    done = run("models", "list", "--live", "--refresh", "--kind", "chat")
+    assert len(models_requests(fake_aisa)) == 1
+    assert "aisa/kimi-k2.6" in done.out and "not curated" in done.out
+    assert "text-embedding-v4" not in done.out
+
+
+def test_live_list_falls_back_to_a_stale_cache_when_gateway_is_down(run, onboarded, fake_aisa):
+    assert run("models", "list", "--live").code == 0
+    fake_aisa.stop()
+    done = run("models", "list", "--live", "--refresh", "--json")
+    assert done.code == 0, done.err
+    assert done.json["source"] == "stale cache" and "warning" in done.err
+    assert any(m["id"] == "kimi-k2.5" for m in done.json["models"])
+
+
+def test_live_list_with_no_cache_and_no_gateway_is_one_clear_error(run, onboarded, fake_aisa):
+    from openclaw_aisa import live
+
+    live.cache_path(fake_aisa.base_url).unlink()
+    fake_aisa.stop()
+    done = run("models", "list", "--live")
+    assert done.code == 1 and "none is cached" in done.err
+
+
+# --- models add -----------------------------------------------------------------------------
+
+
+def test_models_add_gives_an_uncurated_id_stated_conservative_defaults(run, onboarded, fake_aisa):
+    done = run("models", "add", "deepseek-r1")
+    assert done.code == 0, done.err
+    assert "context 32,768, max output 8,192" in done.out
+    entry = next(m for m in read_json(onboarded)["models"]["providers"]["aisa"]["models"] if m["id"] == "deepseek-r1")
+    assert entry["contextWindow"] == 32768 and entry["maxTokens"] == 8192 and "cost" not in entry
+    assert entry["compat"]["maxTokensField"] == "max_tokens"
+
+
+def test_models_add_gives_a_new_kimi_room_to_think(run, onboarded, fake_aisa):
+    fake_aisa.models.append("kimi-k2.6")
+    assert run("models", "add", "aisa/kimi-k2.6", "--json").code == 0
+    entry = next(m for m in read_json(onboarded)["models"]["providers"]["aisa"]["models"] if m["id"] == "kimi-k2.6")
+    assert entry["reasoning"] is True and entry["maxTokens"] >= 32768
+
+
+def test_models_add_refuses_an_unknown_id_with_suggestions(run, onboarded, fake_aisa):
+    before = onboarded.read_bytes()
+    done = run("models", "add", "kimi-k2")
+    assert done.code == 2 and "did you mean kimi-k2.5" in done.err
+    assert onboarded.read_bytes() == before
+
+
+@pytest.mark.parametrize("model_id, words", [("text-embedding-v4", "an embedding model"), ("qwen-plus", "qwen-plus-2025-12-01")])
+def test_models_add_refuses_non_chat_models_and_aliases(run, onboarded, fake_aisa, model_id, words):
+    done = run("models", "add", model_id)
+    assert done.code == 2 and words in done.err
+
+
+def test_models_add_allows_the_new_ref_where_an_allowlist_is_active(run, onboarded, fake_aisa):
+    config = read_json(onboarded)
+    config.setdefault("agents", {}).setdefault("defaults", {})["models"] = {"openai/gpt-5": {}}
+    write_json(onboarded, config)
+    assert run("models", "add", "deepseek-r1").code == 0
+    assert "aisa/deepseek-r1" in read_json(onboarded)["agents"]["defaults"]["models"]
+
+
+def test_models_add_dry_run_writes_nothing(run, onboarded, fake_aisa):
+    before = onboarded.read_bytes()
+    done = run("models", "add", "deepseek-r1", "--dry-run")
+    assert done.code == 0 and any(line.startswith("+") and '"id": "deepseek-r1"' in line for line in done.out.splitlines())
+    assert onboarded.read_bytes() == before
+
+
+# --- models sync ----------------------------------------------------------------------------
+
+
+def test_sync_shows_gone_and_new_models_and_changes_nothing_without_apply(run, onboarded, fake_aisa):
+    fake_aisa.models.remove("qwen-mt-flash")
+    before = onboarded.read_bytes()
+    done = run("models", "sync", "--json")
+    assert done.code == 0, done.err
+    assert done.json["gone"] == ["qwen-mt-flash"]
+    assert "deepseek-r1" in done.json["new_other"] and "text-embedding-v4" not in done.json["new_other"]
+    assert onboarded.read_bytes() == before
+
+
+def test_sync_apply_removes_models_no_longer_served(run, onboarded, fake_aisa):
+    fake_aisa.models.remove("qwen-mt-flash")
+    done = run("models", "sync", "--apply")
+    assert done.code == 0, done.err
+    ids = [m["id"] for m in read_json(onboarded)["models"]["providers"]["aisa"]["models"]]
+    assert "qwen-mt-flash" not in ids and "kimi-k2.5" in ids
+
+
+def test_sync_apply_needs_a_new_primary_when_the_primary_is_gone(run, onboarded, fake_aisa):
+    fake_aisa.models.remove("qwen3-max")
+    before = onboarded.read_bytes()
+    done = run("models", "sync", "--apply")
+    assert done.code == 2 and "--primary" in done.err
+    assert onboarded.read_bytes() == before
+    assert run("models", "sync", "--apply", "--primary", "aisa/kimi-k2.5").code == 0
+    assert read_json(onboarded)["agents"]["defaults"]["model"]["primary"] == "aisa/kimi-k2.5"
+
+
+def test_sync_apply_refuses_to_act_on_a_stale_list(run, onboarded, fake_aisa):
+    assert run("models", "list", "--live").code == 0
+    fake_aisa.stop()
+    before = onboarded.read_bytes()
+    done = run("models", "sync", "--apply")
+    assert done.code == 1 and "nothing was written" in done.err
+    assert onboarded.read_bytes() == before
+
+
+# --- chat -----------------------------------------------------------------------------------
+
+
+def test_chat_streams_the_answer_and_ends_with_usage_and_cost(run, onboarded, fake_aisa):
+    done = run("chat", "-m", "kimi-k2.5", "Say hello")
+    assert done.code == 0, done.err
+    assert done.out.strip() == fake_aisa.reply
+    assert "12 in + 8 out tokens" in done.err and "$0.000022" in done.err
+    [request] = fake_aisa.chat_requests()
+    body = request.json
+    assert body["model"] == "kimi-k2.5" and body["stream"] is True
+    assert body["stream_options"] == {"include_usage": True}
+    assert body["messages"] == [{"role": "user", "content": "Say hello"}]
+    assert "temperature" not in body and body["max_tokens"] >= 32768
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_chat_shows_reasoning_apart_from_the_answer(run, onboarded, fake_aisa):
+    fake_aisa.reasoning = "Let me think about greetings."
+    done = run("chat", "-m", "aisa/kimi-k2.5", "Say hello")
+    assert "Let me think about greetings." in done.err
+    assert "Let me think" not in done.out and fake_aisa.reply in done.out
+
+
+def test_chat_json_has_content_usage_and_cost(run, onboarded, fake_aisa):
+    done = run("chat", "-m", "deepseek-v3.1", "hi", "--json")
+    assert done.json["content"] == fake_aisa.reply
+    assert done.json["usage"]["total_tokens"] == 20
+    assert done.json["cost_usd"] == pytest.approx((12 * 0.4018 + 8 * 1.2047) / 1e6, rel=1e-6)
+
+
+def test_chat_with_an_unknown_model_sends_one_request_and_suggests_ids(run, onboarded, fake_aisa):
+    done = run("chat", "-m", "kimi-k2.6x", "hi")
+    assert done.code == 1
+    assert len(fake_aisa.chat_requests()) == 1
+    assert "kimi-k2.5" in done.err and len(done.err.strip().splitlines()) == 1
+
+
+def test_chat_waits_out_a_rate_limit_and_succeeds(run, onboarded, fake_aisa):
+    fake_aisa.fail_next("rate_limited", retry_after=0)
+    done = run("chat", "-m", "qwen3-max", "hi")
+    assert done.code == 0, done.err
+    assert len(fake_aisa.chat_requests()) == 2
+
+
+def test_chat_names_the_kimi_temperature_fix(run, onboarded, fake_aisa):
+    fake_aisa.fail_next("upstream_temperature")
+    done = run("chat", "-m", "kimi-k2.5", "hi")
+    assert done.code == 1 and "params.temperature" in done.err
+
+
+def test_chat_without_a_key_says_how_to_get_one(run, online, home):
+    done = run("chat", "-m", "kimi-k2.5", "hi")
+    assert done.code == 2 and "AISA_API_KEY" in done.err
+
+
+def test_chat_uses_the_exported_key_over_the_dotenv_one(run, onboarded, fake_aisa, monkeypatch):
+    monkeypatch.setenv("AISA_API_KEY", OTHER_KEY)
+    done = run("chat", "-m", "kimi-k2.5", "hi")
+    assert done.code == 1 and "key" in done.err.lower()
+    assert fake_aisa.chat_requests()[0].headers["authorization"] == f"Bearer {OTHER_KEY}"
+
+
+def test_offline_mode_refuses_network_commands_clearly(run, onboarded, fake_aisa, monkeypatch):
+    monkeypatch.setenv("OPENCLAW_AISA_OFFLINE", "1")
+    done = run("chat", "-m", "kimi-k2.5", "hi")
+    assert done.code == 1 and "OPENCLAW_AISA_OFFLINE" in done.err
+    assert fake_aisa.requests == []
+
+
+# --- the real OpenClaw judges what add and sync write ---------------------------------------
+
+
+@pytest.mark.openclaw
+def test_models_added_from_the_live_list_are_valid_and_listed_by_openclaw(openclaw, our_cli, fake_aisa, home):
+    online = {"OPENCLAW_AISA_OFFLINE": None}
+    fake_aisa.models.append("kimi-k2.6")
+    done = our_cli("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive", **online)
+    assert done.returncode == 0, done.stderr
+    done = our_cli("models", "add", "deepseek-r1", "kimi-k2.6", **online)
+    assert done.returncode == 0, done.stderr
+    fake_aisa.models.remove("qwen-mt-flash")
+    done = our_cli("models", "sync", "--apply", **online)
+    assert done.returncode == 0, done.stderr
+    assert openclaw.validate(home)["valid"]
+    refs = set(openclaw.aisa_models(home))
+    assert {"aisa/deepseek-r1", "aisa/kimi-k2.6"} <= refs and "aisa/qwen-mt-flash" not in refs
