@@ -132,6 +132,15 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     chat.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout (default 60)")
     chat.add_argument("--json", action="store_true", help="print the whole answer, usage and cost as JSON at the end")
 
+    doctor = sub.add_parser("doctor", help="check the provider's setup in OpenClaw (block, key, files, refs, the gateway) and repair what is safe")
+    doctor.add_argument("--fix", action="store_true", help="repair what is safe (a .bak of the config is kept)")
+    doctor.add_argument("--offline", action="store_true", help="skip the checks that ask the provider (key valid, models served)")
+    doctor.add_argument("--provider", help="which provider (default: the only one registered)")
+    doctor.add_argument("--openclaw-version", metavar="V", help="judge the config for this OpenClaw version (default: `openclaw --version`)")
+    doctor.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
+    doctor.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout for the online checks")
+    doctor.add_argument("--json", action="store_true")
+
     config = sub.add_parser("config", help="OpenClaw config file").add_subparsers(dest="config_command", required=True, metavar="ACTION")
     config.add_parser("path", help="print the config file OpenClaw uses")
     return parser
@@ -367,27 +376,9 @@ def _persist_env_key(args: argparse.Namespace, loc: paths.Location, console: Con
 
 
 def _check_base_url(url: str) -> str:
-    from urllib.parse import urlsplit
+    from .gateway import check_base_url  # only when --base-url is given: gateway's imports cost time
 
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"--base-url {url!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
-    if parts.username or parts.password:
-        raise UsageError("--base-url must not carry credentials (user:password@); the key goes in the key flag or env var")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise UsageError(f"--base-url {url!r} is plain http to a remote host, which would send the key in clear; use https://")
-    return url.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return check_base_url(url)
 
 
 def _read_config(loc: paths.Location) -> store.Snapshot:
@@ -796,6 +787,7 @@ COMMANDS = {
     "models add": _online("cmd_models_add"),
     "models sync": _online("cmd_models_sync"),
     "chat": _online("cmd_chat"),
+    "doctor": _online("cmd_doctor"),
     "remove": cmd_remove,
     "config path": cmd_config_path,
     "plugin install": cmd_plugin_install,

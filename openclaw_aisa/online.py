@@ -370,3 +370,110 @@ def _summary(provider: Provider, model_id: str, result: dict) -> str:
         parts.append(f"first token {timing['first_token']:.2f} s")
     parts.append(f"{timing['total']:.2f} s in all")
     return "-- " + ", ".join(parts)
+
+
+# --- doctor ---------------------------------------------------------------------------------
+
+LEVELS = {"error": "ERROR", "warning": "warn", "info": "ok"}
+
+
+def cmd_doctor(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    import os
+
+    from . import doctor
+    from .errors import ConfigError
+
+    s = Session(args, host, env, need_key=False)
+    command = openclaw_cli.find(env, getattr(args, "openclaw", None))
+    version, version_source = openclaw_cli.target_version(args.openclaw_version, s.snapshot.data, env, command)
+    files = {"state_dir": s.loc.state_dir, "config": s.loc.config, "dotenv": s.loc.dotenv}
+    choice = next((c for c in host.auth_choices.values() if c.provider == s.provider.id), None)
+    onboard = f"{PROG} onboard" + (f" --auth-choice {choice.id}" if choice else "")
+
+    def context(snapshot: store.Snapshot, live_status) -> doctor.Context:
+        modes = {}
+        for name, path in files.items():
+            try:
+                modes[name] = os.stat(path).st_mode & 0o777
+            except OSError:
+                modes[name] = None
+        return doctor.Context(
+            config=snapshot.data, config_exists=snapshot.raw is not None, provider=s.provider, env=env, dotenv=s.dotenv,
+            modes=modes, openclaw_version=version, live=live_status, locations={k: str(v) for k, v in files.items()},
+            onboard=onboard,
+        )
+
+    live_status = None if s.offline or s.key is None else _live_status(s)
+    ctx = context(s.snapshot, live_status)
+    found = doctor.diagnose(ctx)
+    changes: list[str] = []
+    remaining = found
+    if args.fix and any(f.fixable for f in found):
+        def plan():
+            snapshot = _read_config(s.loc)
+            fresh = context(snapshot, live_status)
+            fixed = doctor.fix(fresh, doctor.diagnose(fresh))
+            return snapshot, merge.Merged(fixed.config, fixed.changes)
+
+        try:
+            snapshot, merged = plan()
+            snapshot, merged, _ = _write_with_retry(s.loc, plan, env, snapshot, merged)
+        except ConfigError as e:
+            raise ConfigError(f"doctor --fix cannot repair this config: {e}") from None
+        changes = [c.summary for c in merged.changes]
+        fixed = doctor.fix(ctx, found)
+        for name, mode in fixed.chmods:
+            os.chmod(files[name], mode)
+            changes.append(f"chmod {mode:o} {files[name]}")
+        remaining = doctor.diagnose(context(_read_config(s.loc), live_status))
+    errors = [f for f in remaining if f.level == "error"]
+    report = {
+        "config": str(s.loc.config), "provider": s.provider.id, "openclaw_version": {"version": version, "source": version_source},
+        "online": live_status is not None, "findings": [_finding(f) for f in found], "fixed": changes,
+        "remaining": [_finding(f) for f in remaining] if args.fix else None, "errors": len(errors),
+    }
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+        return 1 if errors else 0
+    target = f"OpenClaw {version} ({version_source})" if version else f"every supported OpenClaw ({version_source})"
+    online_note = "online" if live_status else ("offline: no key to check" if s.key is None and not s.offline else "offline")
+    console.say(f"{PROG} doctor: {s.loc.config}, checked for {target}, {online_note}")
+    for f in found:
+        console.say(f"  {LEVELS[f.level]:5}  {f.check:20} {f.message}")
+        if f.fix and f.level != "info":
+            console.say(f"  {'':5}  {'':20} fix: {f.fix}{'' if not f.fixable or args.fix else f' (`{PROG} doctor --fix` does this)'}")
+    if args.fix:
+        console.say("Fixed:" if changes else "Nothing to fix automatically.")
+        for change in changes:
+            console.say(f"  + {change}")
+        for f in remaining:
+            if f.level != "info":
+                console.say(f"  still {LEVELS[f.level]:5}  {f.check:20} {f.message}")
+    warnings = [f for f in remaining if f.level == "warning"]
+    fixable = [f for f in remaining if f.fixable and f.level != "info"]
+    tail = f"; {len(fixable)} fixable with --fix" if fixable and not args.fix else ""
+    console.say(f"{len(errors)} error(s), {len(warnings)} warning(s){tail}" if errors or warnings else "No problems found.")
+    return 1 if errors else 0
+
+
+def _live_status(s: Session):
+    from .doctor import Live
+    from .gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired
+
+    try:
+        with s.client(read_timeout=VERIFY_TIMEOUT * 2) as c:
+            entries = c.list_models()
+    except BadKey as e:
+        return Live("bad-key", str(e))
+    except PaymentRequired as e:
+        return Live("payment", str(e))
+    except (GatewayUnreachable, GatewayTimeout) as e:
+        return Live("unreachable", str(e))
+    except GatewayError as e:
+        return Live("unreachable", str(e))
+    live.write_cache(s.base_url, entries, time.time())
+    return Live("valid", served=frozenset(e["id"] for e in entries), model_count=len(entries))
+
+
+def _finding(f) -> dict[str, Any]:
+    return {"check": f.check, "level": f.level, "message": f.message, "fix": f.fix, "fixable": f.fixable, "path": f.path}

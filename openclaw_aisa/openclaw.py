@@ -8,7 +8,7 @@ without one, only what every supported OpenClaw (2026.3.31, 5.28, 9.6) accepts.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from .types import Model, Provider
 
@@ -68,3 +68,60 @@ def split_ref(ref: str) -> tuple[str, str]:
     """`aisa/qwen3-max` -> (`aisa`, `qwen3-max`): OpenClaw splits a ref at its first slash."""
     provider, _, model = ref.partition("/")
     return provider, model
+
+
+# The keys each supported OpenClaw accepts in `models.providers.<id>` (provider), in each model entry
+# (model) and in a model's `compat`, read from its config schema (dist/zod-schema.core-*) and checked
+# with `openclaw config validate`. Any other key makes that version refuse the whole file.
+_PROVIDER_3_31 = frozenset({"baseUrl", "api", "apiKey", "auth", "authHeader", "headers", "injectNumCtxForOpenAICompat", "models"})
+_PROVIDER_5_28 = _PROVIDER_3_31 | {
+    "agentRuntime", "contextTokens", "contextWindow", "localService", "maxTokens", "params", "region", "request", "timeoutSeconds",
+}
+_MODEL_3_31 = frozenset({"id", "name", "api", "reasoning", "input", "cost", "contextWindow", "maxTokens", "headers", "compat"})
+_MODEL_5_28 = _MODEL_3_31 | {"agentRuntime", "baseUrl", "contextTokens", "mediaInput", "metadataSource", "params"}
+_COMPAT_3_31 = frozenset({
+    "supportsStore", "supportsDeveloperRole", "supportsReasoningEffort", "supportsUsageInStreaming", "supportsTools",
+    "supportsStrictMode", "maxTokensField", "thinkingFormat", "requiresToolResultName", "requiresAssistantAfterToolResult",
+    "requiresThinkingAsText", "toolSchemaProfile", "unsupportedToolSchemaKeywords", "nativeWebSearchTool",
+    "toolCallArgumentsEncoding", "requiresMistralToolIds", "requiresOpenAiAnthropicToolPayload",
+})
+_COMPAT_5_28 = _COMPAT_3_31 | {
+    "supportsPromptCacheKey", "requiresStringContent", "strictMessageKeys", "visibleReasoningDetailTypes",
+    "supportedReasoningEfforts", "reasoningEffortMap",
+}
+_COMPAT_9_6 = (_COMPAT_5_28 - {"nativeWebSearchTool", "requiresMistralToolIds"}) | {
+    "supportsTemperature", "requiresReasoningContentOnAssistantMessages", "supportsResponsesContinuation",
+    "supportsInstructions", "codeMode", "supportsJsonSchemaResponseFormat", "openRouterRouting", "vercelGatewayRouting",
+    "zaiToolStream", "cacheControlFormat", "sendSessionAffinityHeaders", "sendSessionIdHeader",
+    "supportsEagerToolInputStreaming", "supportsLongCacheRetention",
+}
+KeyLevel = Literal["provider", "model", "compat"]
+ACCEPTED_KEYS: dict[str, dict[KeyLevel, frozenset[str]]] = {
+    "2026.3.31": {"provider": _PROVIDER_3_31, "model": _MODEL_3_31, "compat": _COMPAT_3_31},
+    "2026.5.28": {"provider": _PROVIDER_5_28, "model": _MODEL_5_28, "compat": _COMPAT_5_28},
+    # 9.6's schema dropped a provider-level contextWindow/contextTokens, but it moves them into the
+    # model entries on load (a warning, not an error), so they still count as accepted.
+    "2026.9.6": {"provider": _PROVIDER_5_28, "model": _MODEL_5_28 | {"thinkingLevelMap"}, "compat": _COMPAT_9_6},
+}
+
+
+def schema_version(version: str | None) -> str | None:
+    """The supported version whose schema judges `version`: the newest at or below it (the oldest for older ones)."""
+    target = parse_version(version) if version else None
+    if target is None:
+        return None
+    below = [v for v in SUPPORTED if parse_version(v) <= target]
+    return below[-1] if below else SUPPORTED[0]
+
+
+def accepted_keys(level: KeyLevel, version: str | None) -> frozenset[str]:
+    """What `version` accepts at `level`; for an unknown version, what every supported one accepts."""
+    judge = schema_version(version)
+    if judge:
+        return ACCEPTED_KEYS[judge][level]
+    return frozenset.intersection(*(keys[level] for keys in ACCEPTED_KEYS.values()))
+
+
+def versions_accepting(level: KeyLevel, key: str) -> tuple[str, ...]:
+    """The supported versions that accept `key` at `level` (empty: none does)."""
+    return tuple(v for v in SUPPORTED if key in ACCEPTED_KEYS[v][level])

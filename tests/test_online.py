@@ -315,3 +315,84 @@ def test_models_added_from_the_live_list_are_valid_and_listed_by_openclaw(opencl
     assert openclaw.validate(home)["valid"]
     refs = set(openclaw.aisa_models(home))
     assert {"aisa/deepseek-r1", "aisa/kimi-k2.6"} <= refs and "aisa/qwen-mt-flash" not in refs
+
+
+# --- doctor, end to end ---------------------------------------------------------------------
+
+
+def broken(config_path) -> None:
+    """The seed's mistakes and the quirks users hit, all at once."""
+    config = read_json(config_path)
+    models = config["models"]["providers"]["aisa"]["models"]
+    models[0]["id"] = "aisa/qwen3-max"
+    models[1]["supportsDeveloperRole"] = False
+    next(m for m in models if m["id"] == "kimi-k2.5")["maxTokens"] = 4096
+    config["agents"]["defaults"]["model"] = {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-plus"]}
+    config["agents"]["defaults"]["models"] = {"openai/gpt-5": {}, "aisa/kimi-k2.5": {"params": {"temperature": 0.3}}}
+    write_json(config_path, config)
+    config_path.chmod(0o644)
+
+
+DOCTOR_CHECKS = {"block.prefixed-id", "block.compat-outside", "tokens.thinking", "perm.config", "ref.translation", "ref.alias", "allow.missing", "temp.model"}
+
+
+def test_doctor_finds_each_problem_and_fix_repairs_it(run, onboarded, fake_aisa, monkeypatch):
+    broken(onboarded)
+    before = run("doctor", "--json")
+    assert before.code == 1
+    assert DOCTOR_CHECKS <= {f["check"] for f in before.json["findings"]}
+    assert not (onboarded.parent / "openclaw.json.bak").exists()
+    fixed = run("doctor", "--fix", "--json")
+    assert fixed.code == 0, fixed.out
+    assert not DOCTOR_CHECKS & {f["check"] for f in fixed.json["remaining"]}
+    assert (onboarded.parent / "openclaw.json.bak").exists()
+    config = read_json(onboarded)
+    assert config["agents"]["defaults"]["model"] == {"primary": "aisa/qwen3-max", "fallbacks": ["aisa/qwen-plus-2025-12-01"]}
+    assert "temperature" not in config["agents"]["defaults"]["models"]["aisa/kimi-k2.5"].get("params", {})
+    assert oct(onboarded.stat().st_mode & 0o777) == "0o600"
+    again = run("doctor", "--json")
+    assert again.code == 0 and {f["level"] for f in again.json["findings"]} <= {"info"}
+
+
+def test_doctor_online_checks_the_key_and_that_every_model_is_served(run, onboarded, fake_aisa):
+    fake_aisa.models.remove("kimi-k2.5")
+    fake_aisa.models.append("kimi-k2.6")
+    done = run("doctor")
+    assert done.code == 1
+    line = next(l for l in done.out.splitlines() if "live.not-served" in l)
+    assert "'kimi-k2.5'" in line
+    assert "did you mean kimi-k2.6" in done.out
+    assert "accepted the key" in done.out
+
+
+def test_doctor_reports_a_refused_key_as_an_error(run, onboarded, fake_aisa):
+    fake_aisa.fail_next("invalid_api_key")
+    done = run("doctor", "--json")
+    assert done.code == 1
+    [finding] = [f for f in done.json["findings"] if f["check"] == "live.key"]
+    assert finding["level"] == "error" and "console.aisa.one" in finding["fix"]
+
+
+def test_doctor_offline_asks_nothing_and_says_so(run, onboarded, fake_aisa):
+    done = run("doctor", "--offline")
+    assert done.code == 0 and "offline" in done.out.splitlines()[0]
+    assert fake_aisa.requests == []
+
+
+def test_doctor_with_no_config_says_to_onboard(run, online):
+    done = run("doctor", "--offline")
+    assert done.code == 1 and "openclaw-aisa onboard --auth-choice aisa-api-key" in done.out
+
+
+@pytest.mark.openclaw
+def test_doctor_fix_turns_a_config_openclaw_rejects_into_one_it_accepts(openclaw, our_cli, home):
+    done = our_cli("onboard", "--aisa-api-key", KEY, "--no-plugin", "--non-interactive", "--openclaw-version", openclaw.version)
+    assert done.returncode == 0, done.stderr
+    config_path = home / ".openclaw" / "openclaw.json"
+    broken(config_path)
+    assert not openclaw.validate(home)["valid"]
+    done = our_cli("doctor", "--fix", "--openclaw-version", openclaw.version)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert openclaw.validate(home)["valid"]
+    models = openclaw.aisa_models(home)
+    assert [ref for ref, tags in models.items() if "default" in tags] == ["aisa/qwen3-max"]

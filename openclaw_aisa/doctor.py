@@ -1,0 +1,664 @@
+"""`openclaw-aisa doctor`: what is wrong with a provider in the user's OpenClaw config, and the safe repairs.
+
+Pure: the CLI reads the config, the .env, the file modes and (unless --offline) asks the provider,
+and hands them over in a `Context`. `diagnose` lists findings; `fix` returns the repaired config, the
+changes made and the chmods for the CLI to apply. A repair only does what a finding names: it sets no
+primary and appends no catalogue model of its own accord, and it never touches other providers.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from . import keys, merge
+from .openclaw import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, versions_accepting
+from .types import Model, Provider
+
+Level = Literal["error", "warning", "info"]
+
+# A thinking model spends its budget on reasoning first: below this, replies come back empty (finish_reason "length").
+THINKING_MIN_TOKENS = 16_384
+# Ids whose vendor fixes the temperature server-side and answers 400 to any other (Moonshot's Kimi).
+FIXED_TEMPERATURE_PREFIXES = ("kimi-",)
+_TEMPLATE = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
+_MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}  # what OpenClaw itself writes
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # stable id, e.g. "block.prefixed-id"
+    level: Level  # error: OpenClaw breaks or turns fail; warning: works but risky; info: a fact
+    message: str  # what is wrong, one line; a key only ever through keys.mask
+    fix: str  # what `fix` does, or how to fix it by hand when it is not fixable
+    fixable: bool
+    path: str | None = None  # the config path or file concerned
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the provider answered, filled by the CLI when online."""
+
+    key_status: Literal["valid", "bad-key", "payment", "unreachable"]
+    detail: str = ""  # the typed error's one-line message
+    served: frozenset[str] | None = None  # ids from GET /v1/models; None: unknown
+    model_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    config: dict[str, Any]  # the parsed config ({} when there is no file)
+    config_exists: bool
+    provider: Provider
+    env: Mapping[str, str] = field(default_factory=dict)  # the process environment
+    dotenv: Mapping[str, str] = field(default_factory=dict)  # the parsed <state dir>/.env
+    modes: Mapping[str, int | None] = field(default_factory=dict)  # "state_dir", "config", "dotenv" (None: absent)
+    openclaw_version: str | None = None  # the target; None: judged by what every supported version accepts
+    live: Live | None = None
+    locations: Mapping[str, str] = field(default_factory=dict)  # "state_dir", "config", "dotenv" -> path shown
+    onboard: str = "openclaw-aisa onboard"  # the command that sets the provider up
+
+    def where(self, name: str) -> str:
+        return self.locations.get(name) or {"config": "openclaw.json", "dotenv": ".env", "state_dir": "the state dir"}[name]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    config: dict[str, Any]
+    changes: tuple[merge.Change, ...]
+    chmods: tuple[tuple[str, int], ...] = ()  # ("dotenv", 0o600): for the CLI to apply
+
+
+def diagnose(ctx: Context) -> list[Finding]:
+    p = ctx.provider
+    block = _block(ctx.config, p.id)
+    if isinstance(block, dict) and "$include" not in block:
+        checks = (_check_block, _check_key, _check_permissions, _check_refs, _check_allowlist, _check_temperature, _check_live)
+        return [f for check in checks for f in check(ctx, block)]
+    if include := _include_on_path(ctx.config, p.id):
+        return [
+            Finding("config.include", "warning", f"{include} comes from $include: doctor does not read included files",
+                    f"check the {p.label} block there by hand (`{ctx.onboard} --dry-run` shows what it should be)", False, include),
+            *_check_permissions(ctx, None),
+        ]
+    where, at = ctx.where("config"), f"models.providers.{p.id}"
+    if block is not None:
+        return [Finding("block.shape", "error", f"{at} in {where} is not an object: OpenClaw refuses the whole config",
+                        f"make it an object by hand, or remove it and run `{ctx.onboard}`", False, at)]
+    message = f"{p.label} is not configured in {where}" if ctx.config_exists else f"there is no OpenClaw config at {where}, so {p.label} is not configured"
+    return [Finding("block.missing", "error", message, f"run `{ctx.onboard}`", False, at)]
+
+
+def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
+    """The repairs for the fixable `findings`, applied to a copy of the config.
+
+    Repairs run in a fixed order and each re-reads the config it repairs, so one that renames ids
+    comes before the ones that read refs. `after(ctx, fixed)` is the context to diagnose again.
+    """
+    wanted = {f.check for f in findings if f.fixable}
+    edit = merge._Edit(copy.deepcopy(ctx.config))
+    for checks, repair in _REPAIRS:
+        if wanted & checks and isinstance(_block(edit.config, ctx.provider.id), dict):
+            repair(edit, ctx)
+    chmods = tuple((name, mode & 0o700) for name, mode in ctx.modes.items() if mode is not None and _perm_check(name) in wanted)
+    return Fixed(edit.config, tuple(c for c in edit.changes if c.summary), chmods)
+
+
+def after(ctx: Context, fixed: Fixed) -> Context:
+    """The context once `fixed` is written and its chmods are done: what `diagnose` then finds remains."""
+    return replace(ctx, config=fixed.config, modes={**ctx.modes, **dict(fixed.chmods)})
+
+
+# --- the provider block -------------------------------------------------------------------------
+
+
+def _block(config: Any, pid: str) -> Any:
+    return merge.dig(config, "models", "providers", pid)
+
+
+def _include_on_path(config: dict[str, Any], pid: str) -> str | None:
+    node: Any = config
+    walked: list[str] = []
+    for part in ("models", "providers", pid, None):
+        if isinstance(node, dict) and "$include" in node:
+            return ".".join(walked) or "the top level"
+        if part is None or not isinstance(node, dict):
+            return None
+        node, walked = node.get(part), [*walked, part]
+    return None
+
+
+def _entries(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """The model entries that have an id (the others are reported, never touched)."""
+    models = block.get("models")
+    return [m for m in models if _well_formed(m)] if isinstance(models, list) else []
+
+
+def _well_formed(m: Any) -> bool:
+    return isinstance(m, dict) and isinstance(m.get("id"), str) and bool(m["id"].strip())
+
+
+def _served_id(p: Provider, model_id: str) -> str:
+    """The id the provider serves for a configured one: the `<provider>/` prefix dropped, an alias replaced."""
+    bare = model_id.removeprefix(f"{p.id}/")
+    alias = p.alias_for(bare)
+    return alias.target if alias else bare
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_block(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    p, at = ctx.provider, f"models.providers.{ctx.provider.id}"
+    for key, value, why in (("baseUrl", p.base_url, "OpenClaw refuses the whole config"),
+                            ("api", p.api, f"OpenClaw then speaks its Responses API, which {p.label} does not serve")):
+        if not _text(block.get(key)):
+            yield Finding("block.missing-field", "error", f"{at} has no {key}: {why}", f"sets {key} to {value}", True, f"{at}.{key}")
+    models = block.get("models")
+    if models is None:
+        yield Finding("block.missing-field", "error", f"{at} has no models list: OpenClaw refuses the whole config",
+                      f"adds the catalogue's models ({', '.join(m.id for m in p.models)})", True, f"{at}.models")
+    elif not isinstance(models, list):
+        yield Finding("block.shape", "error", f"{at}.models is not a list: OpenClaw refuses the whole config", "make it a list of model entries by hand", False, f"{at}.models")
+    yield from _check_keys(ctx, "provider", block, at)
+    for i, m in enumerate(models if isinstance(models, list) else []):
+        where = f"{at}.models[{i}]"
+        if not _well_formed(m):
+            yield Finding("block.shape", "error", f"{where} has no model id: OpenClaw refuses the whole config",
+                          f"give it the bare {p.label} model id, or remove the entry", False, where)
+            continue
+        model_id, bare = m["id"], m["id"].removeprefix(f"{p.id}/")
+        if not _text(m.get("name")):
+            yield Finding("block.missing-field", "error", f"{where} ({model_id}) has no name: OpenClaw refuses the whole config",
+                          "sets the catalogue's name (else the id)", True, f"{where}.name")
+        if bare != model_id:
+            yield Finding("block.prefixed-id", "error",
+                          f"model id {model_id!r} carries the {p.id}/ prefix: OpenClaw sends it verbatim and {p.label} answers 503 (unknown model)",
+                          f"renames it to {bare!r} (the ref {p.ref(bare)} keeps working)", True, f"{where}.id")
+        if alias := p.alias_for(bare):
+            yield Finding("block.alias-id", "error", f"model id {bare!r} is not served by {p.label} ({alias.reason})",
+                          f"renames it to {alias.target!r}; refs follow", True, f"{where}.id")
+        yield from _check_keys(ctx, "model", m, where)
+        if isinstance(m.get("compat"), dict):
+            yield from _check_keys(ctx, "compat", m["compat"], f"{where}.compat")
+        yield from _check_tokens(ctx, m, where)
+    drift = [p.ref(m["id"]) for m in _entries(block) if (model := p.model(m["id"])) and merge._field_diffs(m, model_entry(p, model, ctx.openclaw_version))]
+    if drift:
+        yield Finding("block.drift", "info", f"{', '.join(drift)} differ{'s' * (len(drift) == 1)} from the current catalogue (limits, prices, input or compat)",
+                      f"`{ctx.onboard} --refresh-models` updates them (`--dry-run` shows how)", False, f"{at}.models")
+
+
+def _check_keys(ctx: Context, level: KeyLevel, obj: dict[str, Any], where: str) -> Iterator[Finding]:
+    target, accepted = ctx.openclaw_version, accepted_keys(level, ctx.openclaw_version)
+    for key in obj:
+        path = f"{where}.{key}"
+        if key in accepted:
+            continue
+        if level == "model" and versions_accepting("compat", key):
+            how = "moves it into compat" if not target or key in accepted_keys("compat", target) else f"removes it (OpenClaw {target} rejects it in compat too)"
+            yield Finding("block.compat-outside", "error", f"{path} belongs under compat: OpenClaw refuses the whole config", how, True, path)
+        elif not (takers := versions_accepting(level, key)):
+            known = sorted(set().union(*(accepted_keys(level, v) for v in SUPPORTED)))
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {near[0]}? " if near else ""
+            yield Finding("block.unknown-key", "error", f"{path}: no OpenClaw version knows this key, so OpenClaw refuses the whole config",
+                          f"{hint}rename or remove it by hand", False, path)
+        elif target:
+            yield Finding("block.rejected-key", "error", f"{path}: OpenClaw {target} rejects this key (only {', '.join(takers)} accept it) and refuses the whole config",
+                          "removes it", True, path)
+        else:
+            others = [v for v in SUPPORTED if v not in takers]
+            yield Finding("block.rejected-key", "warning", f"{path} is accepted only by OpenClaw {', '.join(takers)}; {', '.join(others)} refuse the whole config",
+                          "left alone while the OpenClaw version is unknown: remove it if you run one of those", False, path)
+
+
+def _thinking(p: Provider, model_id: str) -> tuple[bool, Model | None]:
+    model = p.model(model_id)
+    return (model is not None and "thinking" in model.tags) or (model is None and model_id.startswith(FIXED_TEMPERATURE_PREFIXES)), model
+
+
+def _too_few_tokens(value: Any) -> bool:
+    return not isinstance(value, (int, float)) or value < THINKING_MIN_TOKENS
+
+
+def _check_tokens(ctx: Context, m: dict[str, Any], where: str) -> Iterator[Finding]:
+    p, model_id = ctx.provider, _served_id(ctx.provider, m["id"])
+    thinking, model = _thinking(p, model_id)
+    if thinking and _too_few_tokens(m.get("maxTokens")):
+        have = f"maxTokens {m['maxTokens']}" if "maxTokens" in m else "no maxTokens (OpenClaw's default is 8192)"
+        how = f"sets maxTokens to {model.max_tokens.value} (the catalogue's figure)" if model else f"raise maxTokens to {THINKING_MIN_TOKENS} or more by hand"
+        yield Finding("tokens.thinking", "warning",
+                      f"{p.ref(model_id)} thinks before it answers and {have} leaves it too little: replies come back empty (finish_reason length)",
+                      how, model is not None, f"{where}.maxTokens")
+
+
+def _fix_fields(edit: merge._Edit, ctx: Context) -> None:
+    p, at = ctx.provider, f"models.providers.{ctx.provider.id}"
+    block = _block(edit.config, p.id)
+    for key, value in (("baseUrl", p.base_url), ("api", p.api)):
+        if not _text(block.get(key)):
+            block[key] = value
+            edit.change(f"{at}.{key}", f"{at}.{key} set to {value}", created=True)
+    if block.get("models") is None:
+        block["models"] = [model_entry(p, m, ctx.openclaw_version) for m in p.models]
+        edit.change(f"{at}.models", f"{at}.models: added the catalogue's models {', '.join(m.id for m in p.models)}", created=True)
+    for m in _entries(block):
+        if not _text(m.get("name")):
+            model = p.model(_served_id(p, m["id"]))
+            m["name"] = model.name if model else m["id"]
+            edit.change(f"{at}.models", f"{p.ref(m['id'])}: name set to {m['name']!r}")
+
+
+def _fix_ids(edit: merge._Edit, ctx: Context) -> None:
+    """De-prefix ids, replace alias ids (refs follow), and move compat keys found at model level into compat."""
+    p, at = ctx.provider, f"models.providers.{ctx.provider.id}.models"
+    block = _block(edit.config, p.id)
+    models, good = block.get("models"), _entries(block)
+    if not isinstance(models, list):
+        return
+    renames, _ = merge._repair_models(edit, p, good)
+    kept = {id(m) for m in good}
+    models[:] = [m for m in models if id(m) in kept or not _well_formed(m)]
+    model_keys, compat_keys = accepted_keys("model", ctx.openclaw_version), accepted_keys("compat", ctx.openclaw_version)
+    for m in good:
+        for key in [k for k in m if k not in model_keys and versions_accepting("compat", k)]:
+            value, compat = m.pop(key), m.setdefault("compat", {})
+            if isinstance(compat, dict) and key not in compat and (key in compat_keys or not ctx.openclaw_version):
+                compat[key] = value
+                edit.change(at, f"{p.ref(m['id'])}: moved {key} into compat (OpenClaw rejects it at model level)")
+            else:
+                why = "compat has one" if isinstance(compat, dict) and key in compat else f"OpenClaw {ctx.openclaw_version} rejects it in compat too"
+                edit.change(at, f"{p.ref(m['id'])}: dropped model-level {key} (OpenClaw rejects it there; {why})")
+    merge._rename_refs(edit, renames)
+
+
+def _fix_rejected_keys(edit: merge._Edit, ctx: Context) -> None:
+    """Keys that other versions accept and the target rejects: without them the target loads the config."""
+    p, target = ctx.provider, ctx.openclaw_version
+    if not target:
+        return
+    block, at = _block(edit.config, p.id), f"models.providers.{p.id}"
+    levels: list[tuple[KeyLevel, Any, str]] = [("provider", block, at)]
+    for m in _entries(block):
+        levels += [("model", m, p.ref(m["id"])), ("compat", m.get("compat"), f"{p.ref(m['id'])} compat")]
+    for level, obj, where in levels:
+        if not isinstance(obj, dict):
+            continue
+        gone = [k for k in obj if k not in accepted_keys(level, target) and versions_accepting(level, k)]
+        for key in gone:
+            del obj[key]
+        if gone:
+            edit.change(at, f"{where}: removed {', '.join(gone)} (OpenClaw {target} rejects {'it' if len(gone) == 1 else 'them'})")
+
+
+def _fix_tokens(edit: merge._Edit, ctx: Context) -> None:
+    p = ctx.provider
+    for m in _entries(_block(edit.config, p.id)):
+        thinking, model = _thinking(p, _served_id(p, m["id"]))
+        if thinking and model and _too_few_tokens(m.get("maxTokens")):
+            before, m["maxTokens"] = m.get("maxTokens", "(none)"), model.max_tokens.value
+            edit.change(f"models.providers.{p.id}.models", f"{p.ref(model.id)}: maxTokens {before} -> {model.max_tokens.value} (room to think and answer)")
+
+
+# --- the key --------------------------------------------------------------------------------------
+
+
+def _key_var(p: Provider) -> str | None:
+    return p.env_vars[0] if p.env_vars else None
+
+
+def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[str, str]]:
+    """Where `var` is set, in the order OpenClaw prefers: the environment, the config's env, the .env."""
+    found = [("the environment", ctx.env.get(var)), ("the config's env.vars", merge.dig(config, "env", "vars", var)),
+             ("the config's env block", merge.dig(config, "env", var)), (ctx.where("dotenv"), ctx.dotenv.get(var))]
+    return [(where, value.strip()) for where, value in found if isinstance(value, str) and value.strip()]
+
+
+def _auth_profile(config: dict[str, Any], pid: str) -> str | None:
+    """The auth profile OpenClaw's own onboarding adds (`aisa:default`); the key itself is in OpenClaw's store."""
+    profiles = merge.dig(config, "auth", "profiles")
+    found = [name for name, prof in profiles.items() if merge.dig(prof, "provider") == pid] if isinstance(profiles, dict) else []
+    return found[0] if found else None
+
+
+def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
+    api_key, var = block.get("apiKey"), _key_var(ctx.provider)
+    yield from _check_flat_env(ctx)
+    if isinstance(api_key, dict):
+        if api_key.get("source") != "env" or not isinstance(api_key.get("id"), str):
+            yield Finding("key.source", "info", f"the {p.label} key comes from OpenClaw's {api_key.get('source')} secret provider (not read by doctor)", "", False, at)
+            return
+        var = api_key["id"]
+    elif isinstance(api_key, str) and (m := _TEMPLATE.match(api_key.strip())):
+        var = m.group(1)
+        yield Finding("key.template", "warning",
+                      f'apiKey is the template "${{{var}}}": OpenClaw 2026.9.6\'s doctor flags it as a plaintext secret, '
+                      f"and old versions refuse the whole config when {var} is unset",
+                      f"replaces it with an env reference to {var} (the same key, valid on every version)", True, at)
+    elif _text(api_key):
+        yield Finding("key.plaintext", "warning", f"apiKey holds the {p.label} key in plain text in {ctx.where('config')} ({keys.mask(api_key.strip())})",
+                      f"left alone (where a secret lives is your decision): `{ctx.onboard} --secret-input-mode ref` with the key given again "
+                      f"saves it to {ctx.where('dotenv')} (0600) and puts a reference in the config", False, at)
+        yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from the config itself: {keys.mask(api_key.strip())}", "", False, at)
+        return
+    elif profile := _auth_profile(ctx.config, p.id):
+        yield Finding("key.source", "info", f"the {p.label} key comes from OpenClaw's auth profile {profile} (kept by OpenClaw, not read by doctor)", "", False, "auth.profiles")
+        return
+    if var is None:
+        return
+    found = _key_sources(ctx, ctx.config, var)
+    if not found:
+        check, what = ("key.missing", f"{at} is not set") if api_key is None else ("key.unresolved", f"apiKey refers to {var}")
+        yield Finding(check, "error", f"{what}, and {var} is set neither in the environment nor in {ctx.where('dotenv')}: every request fails with 401",
+                      f"run `{ctx.onboard}`: it asks for the key and stores it in {ctx.where('dotenv')} (0600)", False, at)
+        return
+    if api_key is None:
+        yield Finding("key.missing", "error", f"{at} is not set: OpenClaw sends no key to {p.label}",
+                      f"sets it to an env reference to {var} (set in {found[0][0]})", True, at)
+    winner, value = found[0]
+    yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from {var} in {winner}: {keys.mask(value)}", "", False, at)
+    for where, other in found[1:]:
+        if other != value:
+            who = ("OpenClaw started from this shell uses the first, the Gateway service (started elsewhere) the other"
+                   if winner == "the environment" else "which one OpenClaw uses depends on its version")
+            yield Finding("key.conflict", "warning", f"{var} differs between {winner} ({keys.mask(value)}) and {where} ({keys.mask(other)}): {who}",
+                          "left alone: update or remove the stale one", False, at)
+    if [w for w, _ in found] == ["the environment"]:
+        yield Finding("key.env-only", "warning", f"{var} is only in this shell's environment: OpenClaw's Gateway service, started elsewhere, gets no key",
+                      f"`{ctx.onboard} --persist-key` saves it to {ctx.where('dotenv')} (0600)", False, at)
+
+
+def _check_flat_env(ctx: Context) -> Iterator[Finding]:
+    target = ctx.openclaw_version
+    broken = schema_version(target) == "2026.9.6"
+    for var in ctx.provider.env_vars:
+        if isinstance(merge.dig(ctx.config, "env", var), str):
+            when = f"OpenClaw {target} refuses the whole config" if broken else "OpenClaw 2026.9.6 and later refuse the whole config"
+            yield Finding("key.flat-env", "error" if broken else "warning", f"env.{var} (the form in {ctx.provider.label}'s docs): {when}",
+                          f"moves it to env.vars.{var} (valid on every version)", True, f"env.{var}")
+
+
+def _fix_key(edit: merge._Edit, ctx: Context) -> None:
+    p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
+    block, var = _block(edit.config, p.id), _key_var(p)
+    api_key = block.get("apiKey")
+    if isinstance(api_key, str) and (m := _TEMPLATE.match(api_key.strip())):
+        block["apiKey"] = env_ref(m.group(1))
+        edit.change(at, f'apiKey: "${{{m.group(1)}}}" -> env reference to {m.group(1)}')
+    elif api_key is None and var and not _auth_profile(edit.config, p.id) and _key_sources(ctx, edit.config, var):
+        block["apiKey"] = env_ref(var)
+        edit.change(at, f"apiKey set: env reference to {var}", created=True)
+
+
+def _fix_flat_env(edit: merge._Edit, ctx: Context) -> None:
+    env = edit.config.get("env")
+    for var in ctx.provider.env_vars:
+        if isinstance(env, dict) and isinstance(env.get(var), str) and isinstance(env.setdefault("vars", {}), dict):
+            value = env.pop(var)
+            env["vars"].setdefault(var, value)
+            edit.change(f"env.{var}", f"moved env.{var} to env.vars.{var}")
+
+
+# --- permissions ------------------------------------------------------------------------------------
+
+
+def _perm_check(name: str) -> str:
+    return f"perm.{name.replace('_', '-')}"
+
+
+def _check_permissions(ctx: Context, block: Any) -> Iterator[Finding]:
+    why = {"state_dir": "others can list what is in it", "config": "others can read it", "dotenv": "others can read the key in it"}
+    for name, want in _MODES.items():
+        mode = ctx.modes.get(name)
+        if mode is not None and mode & 0o077:
+            yield Finding(_perm_check(name), "warning", f"{ctx.where(name)} is mode {mode & 0o777:04o}: {why[name]}",
+                          f"chmod {mode & 0o777 & ~0o077:04o} (OpenClaw itself writes {want:04o})", True, ctx.where(name))
+
+
+# --- primary, fallbacks and the allowlist ------------------------------------------------------------
+
+
+def _refs(config: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, ref) of the primary and each fallback."""
+    model = merge.dig(config, "agents", "defaults", "model")
+    out = []
+    if primary := merge.current_primary(config):
+        out.append(("agents.defaults.model" if isinstance(model, str) else "agents.defaults.model.primary", primary))
+    if isinstance(model, dict) and isinstance(model.get("fallbacks"), list):
+        out += [("agents.defaults.model.fallbacks", f) for f in model["fallbacks"] if isinstance(f, str)]
+    return out
+
+
+def _known(p: Provider, block: dict[str, Any]) -> set[str]:
+    """Ids a ref may name: as configured (OpenClaw resolves them today) and as served (after the block's repair)."""
+    ids = [m["id"] for m in _entries(block)]
+    return set(ids) | {_served_id(p, i) for i in ids}
+
+
+def _classify(p: Provider, known: set[str], model_id: str) -> tuple[str | None, str | None]:
+    """What is wrong with a ref's model id: (check, the id to use instead, when there is one)."""
+    model = p.model(_served_id(p, model_id))
+    if model and model.is_translation:
+        return "ref.translation", p.default_model
+    if model_id in known:
+        return None, None
+    if alias := p.alias_for(model_id):
+        return "ref.alias", alias.target if alias.target in known or p.model(alias.target) else None
+    if p.model(model_id):
+        return "ref.not-configured", model_id
+    return "ref.unknown", None
+
+
+def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    p, known = ctx.provider, _known(ctx.provider, block)
+    for path, ref in _refs(ctx.config):
+        pid, model_id = split_ref(ref)
+        if pid != p.id:
+            continue
+        role = "the primary" if path != "agents.defaults.model.fallbacks" else "a fallback"
+        check, target = _classify(p, known, model_id)
+        if check == "ref.translation":
+            how = f"replaces it with {p.ref(p.default_model)}" if role == "the primary" else "removes it from the fallbacks"
+            yield Finding(check, "error", f"{ref} is {role} but a translation model (one turn, no system prompt, no tools): agent turns fail", how, True, path)
+        elif check == "ref.alias":
+            alias = p.alias_for(model_id)
+            if target:
+                how = f"renames it to {p.ref(target)} everywhere" + ("" if target in known else ", adding that catalogue model")
+            else:
+                how = f"left alone: use {p.ref(alias.target)} and add it to models.providers.{p.id}.models by hand"
+            yield Finding(check, "error", f"{ref} is {role} but {p.label} does not serve it ({alias.reason})", how, target is not None, path)
+        elif check == "ref.not-configured":
+            yield Finding(check, "error", f"{ref} is {role} but not in models.providers.{p.id}.models: OpenClaw reports an unknown model",
+                          f"adds its catalogue entry to models.providers.{p.id}.models", True, path)
+        elif check == "ref.unknown":
+            close = difflib.get_close_matches(model_id, sorted(known), n=3, cutoff=0.4)
+            hint = f"did you mean {', '.join(p.ref(c) for c in close)}?" if close else f"configured: {', '.join(p.ref(c) for c in sorted(known)) or 'none'}"
+            yield Finding(check, "error", f"{ref} is {role} but names no configured {p.label} model", f"left alone: {hint}", False, path)
+
+
+def _ensure_model(edit: merge._Edit, ctx: Context, model_id: str) -> None:
+    p = ctx.provider
+    block = _block(edit.config, p.id)
+    model = p.model(model_id)
+    if model is None or not isinstance(block.get("models"), list) or model_id in _known(p, block):
+        return
+    block["models"].append(model_entry(p, model, ctx.openclaw_version))
+    edit.change(f"models.providers.{p.id}.models", f"added {p.ref(model_id)} from the catalogue (a primary or fallback names it)")
+
+
+def _fix_refs(edit: merge._Edit, ctx: Context) -> None:
+    p = ctx.provider
+    for path, ref in _refs(edit.config):
+        pid, model_id = split_ref(ref)
+        check, target = _classify(p, _known(p, _block(edit.config, p.id)), model_id) if pid == p.id else (None, None)
+        if check == "ref.translation" and path != "agents.defaults.model.fallbacks":
+            _ensure_model(edit, ctx, target)
+            merge._set_primary(edit, p.ref(target))
+        elif check == "ref.translation":
+            fallbacks = edit.config["agents"]["defaults"]["model"]["fallbacks"]
+            if ref in fallbacks:
+                fallbacks.remove(ref)
+                edit.change(path, f"removed translation model {ref} from the fallbacks")
+        elif check == "ref.alias" and target:
+            _ensure_model(edit, ctx, target)
+            merge._rename_refs(edit, {ref: p.ref(target)})
+        elif check == "ref.not-configured":
+            _ensure_model(edit, ctx, target)
+
+
+def _missing_from_allowlists(ctx: Context, config: dict[str, Any], block: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    p = ctx.provider
+    refs = list(dict.fromkeys(p.ref(_served_id(p, m["id"])) for m in _entries(block)))
+    allow, policy = merge.dig(config, "agents", "defaults", "models"), merge.dig(config, "agents", "defaults", "modelPolicy", "allow")
+    out = []
+    if isinstance(allow, dict) and allow and (missing := [r for r in refs if r not in allow]):
+        out.append(("agents.defaults.models", missing))
+    if isinstance(policy, list) and policy and f"{p.id}/*" not in policy and (missing := [r for r in refs if r not in policy]):
+        out.append(("agents.defaults.modelPolicy.allow", missing))
+    return out
+
+
+def _check_allowlist(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    for path, missing in _missing_from_allowlists(ctx, ctx.config, block):
+        yield Finding("allow.missing", "warning", f"{path} is an allowlist and lacks {', '.join(missing)}: /model and --model refuse them",
+                      "adds them", True, path)
+
+
+def _fix_allowlist(edit: merge._Edit, ctx: Context) -> None:
+    for _, missing in _missing_from_allowlists(ctx, edit.config, _block(edit.config, ctx.provider.id)):
+        merge._allow(edit, missing)
+
+
+# --- temperature on models that fix their own ----------------------------------------------------------
+
+
+def _fixed_temperature_refs(ctx: Context, block: dict[str, Any]) -> list[str]:
+    p = ctx.provider
+    ids = (_served_id(p, m["id"]) for m in _entries(block))
+    return list(dict.fromkeys(p.ref(i) for i in ids if i.startswith(FIXED_TEMPERATURE_PREFIXES)))
+
+
+def _shields(params: Any) -> bool:
+    """A per-model `temperature` that is not a number (null) overrides the agent-wide one, and none is sent.
+
+    OpenClaw merges agent-wide, then per-model, then per-agent params (Object.assign) and sends
+    `temperature` only when the result is a number (checked on 2026.5.28 and 9.6).
+    """
+    return isinstance(params, dict) and "temperature" in params and not _number(params["temperature"])
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _agent_entries(config: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Per-agent settings: `agents.list[]` (up to 2026.8) and `agents.entries.<id>` (9.x)."""
+    listed, keyed = merge.dig(config, "agents", "list"), merge.dig(config, "agents", "entries")
+    out = [(f"agents.list[{i}]", a) for i, a in enumerate(listed)] if isinstance(listed, list) else []
+    return out + ([(f"agents.entries.{k}", a) for k, a in keyed.items()] if isinstance(keyed, dict) else [])
+
+
+def _defaults_override_is_safe(config: dict[str, Any]) -> bool:
+    """An entry added to agents.defaults.models restricts nothing: the map is already an allowlist, or modelPolicy is."""
+    allow = merge.dig(config, "agents", "defaults", "models")
+    return (isinstance(allow, dict) and bool(allow)) or isinstance(merge.dig(config, "agents", "defaults", "modelPolicy"), dict)
+
+
+def _check_temperature(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    p = ctx.provider
+    answer = '400 "invalid temperature: only 1 is allowed"'
+    allow = merge.dig(ctx.config, "agents", "defaults", "models")
+    for ref, entry in (allow.items() if isinstance(allow, dict) else ()):
+        pid, model_id = split_ref(ref)
+        if pid == p.id and model_id.startswith(FIXED_TEMPERATURE_PREFIXES) and _number(t := merge.dig(entry, "params", "temperature")):
+            path = f'agents.defaults.models["{ref}"].params.temperature'
+            yield Finding("temp.model", "error", f"{path} is {t}: {ref} fixes its own temperature and answers {answer}", "removes that temperature", True, path)
+    exposed = [r for r in _fixed_temperature_refs(ctx, block) if not _shields(merge.dig(allow, r, "params"))]
+    t = merge.dig(ctx.config, "agents", "defaults", "params", "temperature")
+    if exposed and _number(t):
+        used = {ref for _, ref in _refs(ctx.config)} & set(exposed)
+        if _defaults_override_is_safe(ctx.config):
+            how = f'sets params.temperature to null for {", ".join(exposed)} in agents.defaults.models (OpenClaw then sends none to them; other models keep {t})'
+        else:
+            how = (f'left alone (an entry in an empty agents.defaults.models would turn it into an allowlist): move the temperature from agents.defaults.params '
+                   f'to the models that take one (agents.defaults.models.<ref>.params), or add "{exposed[0]}": {{"params": {{"temperature": null}}}} there knowingly')
+        yield Finding("temp.defaults", "error" if used else "warning",
+                      f"agents.defaults.params.temperature ({t}) is sent to every model, and {', '.join(exposed)} answer{'s' * (len(exposed) == 1)} {answer}",
+                      how, _defaults_override_is_safe(ctx.config), "agents.defaults.params.temperature")
+    if refs := _fixed_temperature_refs(ctx, block):
+        for path, agent in _agent_entries(ctx.config):
+            if _number(t := merge.dig(agent, "params", "temperature")):
+                yield Finding("temp.agent", "warning", f"{path}.params.temperature ({t}) overrides every per-model setting: that agent's turns on {', '.join(refs)} get {answer}",
+                              "left alone: remove it, or set it per model under agents.defaults.models.<ref>.params for the models that take one",
+                              False, f"{path}.params.temperature")
+
+
+def _fix_temperature(edit: merge._Edit, ctx: Context) -> None:
+    p = ctx.provider
+    allow = merge.dig(edit.config, "agents", "defaults", "models")
+    for ref, entry in (allow.items() if isinstance(allow, dict) else ()):
+        pid, model_id = split_ref(ref)
+        params = merge.dig(entry, "params")
+        if pid == p.id and model_id.startswith(FIXED_TEMPERATURE_PREFIXES) and isinstance(params, dict) and _number(params.get("temperature")):
+            del params["temperature"]
+            edit.change("agents.defaults.models", f"removed temperature from {ref} (it fixes its own)")
+    if _number(merge.dig(edit.config, "agents", "defaults", "params", "temperature")) and _defaults_override_is_safe(edit.config):
+        models = edit.ensure("agents.defaults.models")
+        for ref in _fixed_temperature_refs(ctx, _block(edit.config, p.id)):
+            entry = models.setdefault(ref, {})
+            params = entry.setdefault("params", {}) if isinstance(entry, dict) else None
+            if isinstance(params, dict) and not _shields(params):
+                params["temperature"] = None
+                edit.change("agents.defaults.models", f"{ref}: params.temperature set to null (no agent-wide temperature reaches it)")
+
+
+# --- what the provider answered ---------------------------------------------------------------------------
+
+
+def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    live, p = ctx.live, ctx.provider
+    if live is None:
+        return
+    detail = f": {live.detail}" if live.detail else ""
+    console = p.console_url or "the provider's console"
+    if live.key_status == "valid":
+        count = f"; it serves {live.model_count} models" if live.model_count is not None else ""
+        yield Finding("live.key", "info", f"{p.label} accepted the key{count}", "", False)
+    elif live.key_status == "bad-key":
+        yield Finding("live.key", "error", f"{p.label} refused the key{detail}", f"get a valid key at {console}, then run `{ctx.onboard}`", False)
+    elif live.key_status == "payment":
+        yield Finding("live.payment", "error", f"{p.label} asks for payment{detail}: the balance is used up or a price cap was reached, so every turn fails",
+                      f"top up or raise the cap at {console}", False)
+    else:
+        yield Finding("live.unreachable", "warning", f"could not check the key and the served models{detail}",
+                      "run doctor again when the network is back, or with --offline", False)
+    if live.served is None:
+        return
+    for i, m in enumerate(block.get("models") if isinstance(block.get("models"), list) else []):
+        if not _well_formed(m) or p.alias_for(m["id"].removeprefix(f"{p.id}/")):
+            continue  # an alias id is reported (and renamed) as block.alias-id
+        model_id = _served_id(p, m["id"])
+        if model_id not in live.served:
+            close = difflib.get_close_matches(model_id, sorted(live.served), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            yield Finding("live.not-served", "error", f"{p.label} does not serve {model_id!r} (not in GET /v1/models): turns with {p.ref(model_id)} fail with 503",
+                          f"left alone: {hint}change the id, or `openclaw-aisa models sync --apply` removes it", False, f"models.providers.{p.id}.models[{i}].id")
+
+
+_REPAIRS: tuple[tuple[frozenset[str], Callable[[merge._Edit, Context], None]], ...] = (
+    (frozenset({"block.missing-field"}), _fix_fields),
+    (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),
+    (frozenset({"block.rejected-key"}), _fix_rejected_keys),
+    (frozenset({"tokens.thinking"}), _fix_tokens),
+    (frozenset({"key.template", "key.missing"}), _fix_key),
+    (frozenset({"key.flat-env"}), _fix_flat_env),
+    (frozenset({"ref.translation", "ref.alias", "ref.not-configured"}), _fix_refs),
+    (frozenset({"allow.missing"}), _fix_allowlist),
+    (frozenset({"temp.model", "temp.defaults"}), _fix_temperature),
+)
