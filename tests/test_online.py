@@ -396,3 +396,22 @@ def test_doctor_fix_turns_a_config_openclaw_rejects_into_one_it_accepts(openclaw
     assert openclaw.validate(home)["valid"]
     models = openclaw.aisa_models(home)
     assert [ref for ref, tags in models.items() if "default" in tags] == ["aisa/qwen3-max"]
+
+
+def test_no_online_command_prints_or_caches_a_key(run, onboarded, fake_aisa, monkeypatch, state_dir, tmp_path):
+    """A sweep: every online command, keys in every source, success and failure; the `run` fixture checks output."""
+    monkeypatch.setenv("AISA_API_KEY", KEY)
+    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    faults = (None, "invalid_api_key", "insufficient_balance", "no_channel", "upstream_temperature", "bad_gateway", "cut_stream", "stream_error")
+    for fault in faults:
+        for argv in (("models", "list", "--live", "--refresh"), ("models", "add", "deepseek-r1", "--dry-run"), ("models", "sync"),
+                     ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"), ("doctor",), ("doctor", "--json"),
+                     ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run")):
+            if fault:
+                fake_aisa.fail_next(fault, count=3)
+            run(*argv)
+            fake_aisa._faults.clear()
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path.parent != state_dir:
+            data = path.read_bytes()
+            assert KEY.encode() not in data and OTHER_KEY.encode() not in data, path
