@@ -110,6 +110,11 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             if "/" in m.id or ids.count(m.id) > 1:
                 fail(f"{at}.models[{j}] ({m.id}).id", "must be a bare upstream id, once per provider")
         for j, m in enumerate(p.models):
+            for k, price in enumerate(m.prices):
+                if p.sellers and price.seller not in p.sellers:
+                    fail(f"{at}.models[{j}] ({m.id}).prices[{k}].seller", f"{price.seller!r} is not in the provider's sellers ({', '.join(p.sellers)})")
+                if not price.source.strip():
+                    fail(f"{at}.models[{j}] ({m.id}).prices[{k}].source", "say where the figure comes from")
             for k, extra in enumerate(m.compat_since):
                 if parse_version(extra.since) is None:
                     fail(f"{at}.models[{j}] ({m.id}).compat_since[{k}].since", f"{extra.since!r} is not an OpenClaw version like 2026.9.6")

@@ -132,6 +132,30 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     chat.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout (default 60)")
     chat.add_argument("--json", action="store_true", help="print the whole answer, usage and cost as JSON at the end")
 
+    pricing = sub.add_parser("pricing", help="each model's price at AIsa against the vendor's and OpenRouter's, dated and sourced")
+    pricing.add_argument("--model", nargs="+", metavar="ID", dest="models", help="only these models (default: the catalogue)")
+    pricing.add_argument("--as-of", metavar="DATE", help="prices in force on DATE (YYYY-MM-DD; default: the latest known)")
+    pricing.add_argument("--provider", help="which provider (default: the only one registered)")
+    pricing.add_argument("--json", action="store_true")
+    cost = sub.add_parser("cost", help="monthly and yearly cost of a token volume per seller, and the saving")
+    cost.add_argument("--model", required=True, metavar="ID", help="e.g. qwen3-max")
+    cost.add_argument("--tokens", required=True, metavar="N", help="tokens per month, e.g. 500M, 1.5B")
+    cost.add_argument("--input-share", type=float, default=0.5, metavar="X", help="share of the tokens that are input (default 0.5)")
+    cost.add_argument("--as-of", metavar="DATE", help="prices in force on DATE (YYYY-MM-DD; default: the latest known)")
+    cost.add_argument("--provider", help="which provider (default: the only one registered)")
+    cost.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="latency per model: time to first token, total time, output tokens/s (median and p90)")
+    bench.add_argument("--models", nargs="+", metavar="ID", help="model ids (default: the configured chat models)")
+    bench.add_argument("--runs", type=int, default=5, metavar="N", help="streamed requests per model (default 5)")
+    bench.add_argument("--prompt", metavar="TEXT", help="the fixed prompt (default: a short one, the same for every model)")
+    bench.add_argument("--max-tokens", type=int, default=256, metavar="N", help="output budget per request (default 256)")
+    bench.add_argument("--provider", help="which provider (default: the only one registered)")
+    bench.add_argument("--base-url", metavar="URL", help="measure this endpoint (default: the config's baseUrl)")
+    bench.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout per request (default 60)")
+    bench.add_argument("--csv", metavar="FILE", help="also write every request's figures to FILE")
+    bench.add_argument("--json", action="store_true")
+
     doctor = sub.add_parser("doctor", help="check the provider's setup in OpenClaw (block, key, files, refs, the gateway) and repair what is safe")
     doctor.add_argument("--fix", action="store_true", help="repair what is safe (a .bak of the config is kept)")
     doctor.add_argument("--offline", action="store_true", help="skip the checks that ask the provider (key valid, models served)")
@@ -763,6 +787,146 @@ def _subcommands(command: Path, env: Mapping[str, str]) -> set[str]:
     return set(re.findall(r"^\s{2}([a-z][a-z-]+)\b", text, re.M))
 
 
+# --- pricing and cost ---------------------------------------------------------------------------
+
+
+def _date(text: str | None):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-02-01") from None
+
+
+def _catalogue_model(provider: Provider, wanted: str):
+    model_id = split_ref(wanted)[1] if wanted.startswith(f"{provider.id}/") else wanted
+    model = provider.model(model_id)
+    if model is None:
+        import difflib
+
+        close = difflib.get_close_matches(model_id, [m.id for m in provider.models], n=3, cutoff=0.4)
+        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(m.id for m in provider.models)}"
+        raise UsageError(f"{wanted!r} has no prices in the catalogue; {hint}")
+    return model
+
+
+def _stale_note(provider: Provider) -> str:
+    from .pricing import STALE_AFTER_DAYS
+
+    where = " and ".join(filter(None, (provider.models_url, provider.console_url)))
+    return f"! older than {STALE_AFTER_DAYS} days: check {where} for {provider.label}, the vendor's price page for the others"
+
+
+def _money(low: float, high: float | None, digits: int | None = None) -> str:
+    """A price (as precise as quoted, at least 2 decimals) or an amount (`digits`), or a low-high range."""
+    def fmt(x: float) -> str:
+        if digits is not None:
+            return f"{x:,.{digits}f}"
+        text = f"{x:.4f}".rstrip("0")
+        return text + "0" * max(0, 2 - len(text.split(".")[1]))
+
+    return fmt(low) if high is None or fmt(high) == fmt(low) else f"{fmt(low)}-{fmt(high)}"
+
+
+def cmd_pricing(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    import datetime as dt
+
+    from . import pricing
+
+    provider = _pick_provider(args.provider, host)
+    as_of, today = _date(args.as_of), dt.date.today()
+    models = [_catalogue_model(provider, m) for m in args.models] if args.models else [m for m in provider.models if m.prices]
+    report = {"as_of": args.as_of, "today": today.isoformat(), "stale_after_days": pricing.STALE_AFTER_DAYS,
+              "check": [u for u in (provider.models_url, provider.console_url) if u], "models": []}
+    for model in models:
+        quotes = pricing.quotes(provider, model, as_of, today)
+        ours = next((q for q in quotes if q.seller == provider.id), None)
+        rows = []
+        for q in quotes:
+            save = None
+            if ours and q is not ours:
+                save = {"input": pricing.saving(ours.base.input, q.base.input), "output": pricing.saving(ours.base.output, q.base.output)}
+            rows.append({
+                "seller": q.seller, "name": q.name, "as_of": q.base.as_of.isoformat(), "source": q.base.source, "stale": q.stale,
+                "tiers": [{"max_input_tokens": t.max_input_tokens, "input": t.input, "output": t.output, "cache_read": t.cache_read,
+                           "input_high": t.input_high, "output_high": t.output_high} for t in q.tiers],
+                f"{provider.id}_saves_percent": save,
+            })
+        report["models"].append({"ref": provider.ref(model.id), "name": model.name, "quotes": rows})
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+        return 0
+    when = f"in force on {as_of}" if as_of else "latest known"
+    console.say(f"Prices in USD per 1M tokens ({when}); {provider.label}'s saving against each seller, input / output")
+    stale = False
+    for m in report["models"]:
+        console.say(f"\n{m['ref']} ({m['name']})")
+        console.say(f"  {'SELLER':22} {'INPUT':>11} {'OUTPUT':>12} {'CACHE':>6}  {'SAVES':>13}  AS OF")
+        for q in m["quotes"]:
+            save = q[f"{provider.id}_saves_percent"]
+            saves = f"{save['input']:.0f}% / {save['output']:.0f}%" if save and save["input"] is not None else "-"
+            for i, t in enumerate(q["tiers"]):
+                tier = f"  input <= {t['max_input_tokens'] // 1024}K" if t["max_input_tokens"] and len(q["tiers"]) > 1 else ""
+                cache = "-" if t["cache_read"] is None else _money(t["cache_read"], None)
+                first = i == 0
+                console.say(
+                    f"  {q['name'] if first else '':22} {_money(t['input'], t['input_high']):>11} {_money(t['output'], t['output_high']):>12} {cache:>6}  "
+                    f"{saves if first else '':>13}  {(q['as_of'] + (' !' if q['stale'] else '')) if first else '':13}{tier}"
+                )
+            stale = stale or q["stale"]
+    console.say("")
+    if stale:
+        console.say(_stale_note(provider))
+    console.say("Sources: `openclaw-aisa pricing --json` gives each figure's source; they are kept in plugin.toml.")
+    return 0
+
+
+def cmd_cost(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    import datetime as dt
+
+    from . import pricing
+
+    provider = _pick_provider(args.provider, host)
+    model = _catalogue_model(provider, args.model)
+    tokens = pricing.parse_tokens(args.tokens)
+    as_of, today = _date(args.as_of), dt.date.today()
+    quotes = pricing.quotes(provider, model, as_of, today)
+    if not quotes:
+        raise UsageError(f"no price for {model.id} in force on {as_of}; `{PROG} pricing --model {model.id}` shows the dates known")
+    projections = [(q, pricing.project(q, tokens, args.input_share)) for q in quotes]
+    ours = next((p for q, p in projections if q.seller == provider.id), None)
+    rows = []
+    for q, p in projections:
+        row = {"seller": p.seller, "name": p.name, "monthly": round(p.monthly, 2), "monthly_high": None if p.monthly_high is None else round(p.monthly_high, 2),
+               "yearly": round(p.yearly, 2), "yearly_high": None if p.yearly_high is None else round(p.yearly_high, 2),
+               "price": {"input": p.price.input, "output": p.price.output, "input_high": p.price.input_high, "output_high": p.price.output_high},
+               "as_of": p.price.as_of.isoformat(), "source": p.price.source, "stale": q.stale, "yearly_saving": None}
+        if ours is not None and p is not ours:
+            row["yearly_saving"] = round(p.yearly - ours.yearly, 2)
+            row["yearly_saving_high"] = None if p.yearly_high is None else round(p.yearly_high - ours.yearly, 2)
+        rows.append(row)
+    tiered = any(len(q.tiers) > 1 for q in quotes)
+    report = {"model": provider.ref(model.id), "tokens_per_month": tokens, "input_share": args.input_share, "as_of": args.as_of,
+              "tiered_note": "tiered prices: the first tier (requests under its input limit) is used" if tiered else None, "sellers": rows}
+    if args.json:
+        console.say(json.dumps(report, indent=2))
+        return 0
+    when = f"prices in force on {as_of}" if as_of else "latest known prices"
+    console.say(f"{tokens:,} tokens a month on {report['model']}, {args.input_share:.0%} of them input, at {when} (USD):")
+    console.say(f"  {'SELLER':22} {'PER MONTH':>17} {'PER YEAR':>19}  {provider.label.upper() + ' SAVES A YEAR':>19}  AS OF")
+    for r in rows:
+        saves = "-" if r["yearly_saving"] is None else _money(r["yearly_saving"], r.get("yearly_saving_high"), 0)
+        console.say(f"  {r['name']:22} {_money(r['monthly'], r['monthly_high'], 0):>17} {_money(r['yearly'], r['yearly_high'], 0):>19}  {saves:>19}  {r['as_of']}{' !' if r['stale'] else ''}")
+    if report["tiered_note"]:
+        console.say(f"Note: {report['tiered_note']}.")
+    if any(r["stale"] for r in rows):
+        console.say(_stale_note(provider))
+    return 0
+
+
 def cmd_config_path(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     console.say(str(paths.locate(env, args.profile).config))
     return 0
@@ -779,15 +943,24 @@ def _online(name: str) -> Callable[..., int]:
     return run
 
 
+def _bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    from . import bench
+
+    return bench.cmd_bench(args, host, env, console)
+
+
 COMMANDS = {
     "onboard": cmd_onboard,
     "detect": cmd_detect,
     "models list": cmd_models_list,
+    "pricing": cmd_pricing,
+    "cost": cmd_cost,
     "models set": cmd_models_set,
     "models add": _online("cmd_models_add"),
     "models sync": _online("cmd_models_sync"),
     "chat": _online("cmd_chat"),
     "doctor": _online("cmd_doctor"),
+    "bench": _bench,
     "remove": cmd_remove,
     "config path": cmd_config_path,
     "plugin install": cmd_plugin_install,

@@ -29,7 +29,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Price:
-    """One seller's price in USD per 1M tokens; `max_input_tokens` marks a tier of a tiered price."""
+    """One seller's price in USD per 1M tokens, as of a date.
+
+    `max_input_tokens` marks a tier of a tiered price (by the request's input length); `input_high`
+    and `output_high` the top of a quoted range ("$2.20-2.50"). Older entries stay as history.
+    """
 
     __pydantic_config__ = _STRICT
     seller: str
@@ -40,6 +44,8 @@ class Price:
     cache_read: float | None = None
     cache_write: float | None = None
     max_input_tokens: int | None = None
+    input_high: float | None = None
+    output_high: float | None = None
 
     def cost(self, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> float:
         """USD for one request; cached input at the cache price, else at the input price (as billed)."""
@@ -80,11 +86,21 @@ class Model:
         """Translation models take one turn, no system prompt, no tools: never an agent's model."""
         return "translation" in self.tags
 
-    def price(self, seller: str, input_tokens: int = 0) -> Price | None:
+    def tiers(self, seller: str, as_of: dt.date | None = None) -> list[Price]:
+        """The seller's price in force on `as_of` (default: its latest), tiers by input length."""
+        known = [p for p in self.prices if p.seller == seller and (as_of is None or p.as_of <= as_of)]
+        if not known:
+            return []
+        latest = max(p.as_of for p in known)
+        return sorted((p for p in known if p.as_of == latest), key=lambda p: p.max_input_tokens or float("inf"))
+
+    def price(self, seller: str, input_tokens: int = 0, as_of: dt.date | None = None) -> Price | None:
         """The seller's price for a request of `input_tokens` (the first tier by default)."""
-        tiers = [p for p in self.prices if p.seller == seller]
-        fits = [p for p in tiers if p.max_input_tokens is None or input_tokens <= p.max_input_tokens]
-        return min(fits, key=lambda p: p.max_input_tokens or float("inf"), default=tiers[-1] if tiers else None)
+        tiers = self.tiers(seller, as_of)
+        return next((p for p in tiers if p.max_input_tokens is None or input_tokens <= p.max_input_tokens), tiers[-1] if tiers else None)
+
+    def sellers(self) -> list[str]:
+        return list(dict.fromkeys(p.seller for p in self.prices))
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,7 @@ class Provider:
     docs_url: str = ""
     models_url: str = ""
     console_url: str = ""
+    sellers: dict[str, str] = field(default_factory=dict)  # price sellers' ids -> names shown
 
     def ref(self, model_id: str) -> str:
         return f"{self.id}/{model_id}"

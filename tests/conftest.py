@@ -120,6 +120,21 @@ def our_cli(home):
 
 
 @pytest.fixture
+def online(monkeypatch):
+    """Let commands reach the network (the sandbox sets OPENCLAW_AISA_OFFLINE): only the fake AIsa is there."""
+    monkeypatch.delenv("OPENCLAW_AISA_OFFLINE", raising=False)
+
+
+@pytest.fixture
+def onboarded(run, fake_aisa, online, config_path):
+    """AIsa onboarded against the fake (the config's baseUrl points there), the key in .env."""
+    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
+    assert done.code == 0, done.err
+    fake_aisa.requests.clear()
+    return config_path
+
+
+@pytest.fixture
 def fake_aisa():
     """A fake AIsa gateway on 127.0.0.1 that accepts only the test key and records every request."""
     from .fake_aisa import FakeAisa

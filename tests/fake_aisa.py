@@ -321,11 +321,29 @@ class _Handler(BaseHTTPRequestHandler):
     def _stream(self, events: list) -> None:
         """One HTTP chunk, one socket write, per SSE event; the chunked body is always properly ended."""
         self._start(200, "text/event-stream", {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"})
-        for index, event in enumerate(events):
-            if index > 0:
-                self._pause(CHUNK_PAUSE)
+        for gap, event in zip(self._gaps(events), events):
+            if gap:
+                self._pause(gap)
             self._write_chunk(_event(event))
         self._write_chunk(b"")
+
+    def _gaps(self, events: list) -> list[float]:
+        """Seconds before each event: CHUNK_PAUSE, except that the first piece of text (content or
+        reasoning) waits `first_token_delay` and later pieces 1/`tokens_per_second`, when those are set."""
+        fake = self.server.fake
+        gaps, seen = [], False
+        for index, event in enumerate(events):
+            choices = event.get("choices") if isinstance(event, dict) else None
+            delta = (choices[0].get("delta") or {}) if choices else {}
+            text = bool(delta.get("content") or delta.get("reasoning_content"))
+            gap = 0.0 if index == 0 else CHUNK_PAUSE
+            if text and not seen and fake.first_token_delay:
+                gap = fake.first_token_delay
+            elif text and seen and fake.tokens_per_second:
+                gap = 1 / fake.tokens_per_second
+            seen = seen or text
+            gaps.append(gap)
+        return gaps
 
     def _start(self, status: int, content_type: str, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -386,12 +404,18 @@ class FakeAisa:
         reasoning: str | None = None,
         usage: dict | None = None,
         key: str | None = None,
+        first_token_delay: float = 0.0,
+        tokens_per_second: float | None = None,
     ):
+        """`first_token_delay` and `tokens_per_second` pace streamed answers (each piece of `reply` is
+        one token for this purpose), so a benchmark can be checked against known figures."""
         self.models = list(DEFAULT_MODELS if models is None else models)
         self.reply = reply
         self.reasoning = reasoning
         self.usage = dict(DEFAULT_USAGE if usage is None else usage)
         self.key = key
+        self.first_token_delay = first_token_delay
+        self.tokens_per_second = tokens_per_second
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._faults: deque[tuple[str, dict]] = deque()

@@ -92,7 +92,7 @@ def test_offline_commands_never_import_httpx_and_skip_pydantic_once_cached(tmp_p
         "from openclaw_aisa.cli import main\n"
         "for argv in (['detect'], ['models', 'list'], ['config', 'path'],"
         " ['onboard', '--dry-run', '--non-interactive', '--aisa-api-key', 'sk-aisa-x'], ['doctor', '--offline'],"
-        " ['onboard', '--non-interactive', '--aisa-api-key', 'sk-aisa-x', '--no-plugin', '--skip-validation'], ['doctor', '--offline']):\n"
+        " ['onboard', '--non-interactive', '--aisa-api-key', 'sk-aisa-x', '--no-plugin', '--skip-validation'], ['doctor', '--offline'], ['pricing'], ['cost', '--model', 'qwen3-max', '--tokens', '500M']):\n"
         "    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
         "        assert main(argv) in ((0, 1) if argv[0] == 'doctor' else (0,)), argv\n"
         "print('httpx' in sys.modules, 'pydantic' in sys.modules)\n"

@@ -11,20 +11,6 @@ from .conftest import KEY, OTHER_KEY, read_json, write_json
 from .fake_aisa import FakeAisa
 
 
-@pytest.fixture
-def online(monkeypatch):
-    monkeypatch.delenv("OPENCLAW_AISA_OFFLINE", raising=False)
-
-
-@pytest.fixture
-def onboarded(run, fake_aisa, online, config_path):
-    """AIsa onboarded against the fake (the config's baseUrl points there), the key in .env."""
-    done = run("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive")
-    assert done.code == 0, done.err
-    fake_aisa.requests.clear()
-    return config_path
-
-
 def closed_port_url() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

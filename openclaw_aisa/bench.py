@@ -1,0 +1,283 @@
+"""`bench`: how fast each model answers through the gateway. Time to first token, total time and
+output tokens per second, over a few streamed requests with one fixed prompt.
+
+Requests go one at a time: sent together they would queue behind each other and the figures would
+measure the queue. The figures are summarised and rendered by pure functions; `cmd_bench` does the
+requests, the clock and the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from . import merge
+from .cli import PROG, Console
+from .errors import UsageError
+from .host import Host
+from .openclaw import split_ref
+from .types import Provider
+
+DEFAULT_PROMPT = "In about one hundred words, explain why the sky is blue."
+CSV_FIELDS = ("model", "run", "ok", "ttft_s", "total_s", "output_tokens", "tokens_per_s", "tokens_from", "error")
+_REQUEST_ID = re.compile(r" \(request id [^)]*\)$")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One streamed request; seconds are counted from just before it was sent. `ttft_s` is None when
+    no text came; `tokens_from` is "usage", or "chunks" when the gateway reported no usage."""
+
+    model: str
+    run: int
+    ttft_s: float | None = None
+    total_s: float | None = None
+    output_tokens: int | None = None
+    tokens_from: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        """Output tokens over the time from the first token to the end: the decoding rate, without the wait."""
+        if self.ttft_s is None or self.total_s is None or self.output_tokens is None or self.total_s <= self.ttft_s:
+            return None
+        return self.output_tokens / (self.total_s - self.ttft_s)
+
+
+def time_stream(model: str, run: int, chunks: Iterable[Any], clock: Callable[[], float] = time.perf_counter) -> Sample:
+    """Time one streamed answer; `chunks` must send its request on the first `next()`, as chat_stream does.
+    The first token is the first delta with content or reasoning_content."""
+    started = clock()
+    first, usage, pieces = None, None, 0
+    for chunk in chunks:
+        if not isinstance(chunk, dict):
+            continue
+        if isinstance(chunk.get("usage"), dict):
+            usage = chunk["usage"]
+        for choice in chunk.get("choices") or ():
+            delta = (choice.get("delta") if isinstance(choice, dict) else None) or {}
+            if delta.get("content") or delta.get("reasoning_content"):
+                pieces += 1
+                first = clock() if first is None else first
+    end = clock()
+    reported = (usage or {}).get("completion_tokens")
+    if isinstance(reported, int) and not isinstance(reported, bool):
+        tokens, source = reported, "usage"
+    else:
+        tokens, source = pieces, "chunks"
+    return Sample(model, run, None if first is None else first - started, end - started, tokens, source)
+
+
+# --- pure: figures -------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The p-th percentile (0-100), interpolated linearly between the closest ranks: numpy's default
+    (Hyndman and Fan's type 7), so the median of [1, 2, 3, 4] is 2.5 and its p90 3.7. None for no values."""
+    if not values:
+        return None
+    xs = sorted(values)
+    rank = (len(xs) - 1) * p / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(xs) - 1)
+    return xs[low] + (rank - low) * (xs[high] - xs[low])
+
+
+def stats(values: Sequence[float], digits: int = 4) -> dict[str, float] | None:
+    if not values:
+        return None
+    figures = {"median": percentile(values, 50), "p90": percentile(values, 90), "min": min(values), "max": max(values)}
+    return {k: round(v, digits) for k, v in figures.items()}
+
+
+def general(message: str) -> str:
+    """An error message without its request id, so that the same failure is listed once."""
+    return _REQUEST_ID.sub("", message)
+
+
+def summarise(samples: Iterable[Sample]) -> list[dict[str, Any]]:
+    """One entry per model in the `--json` shape, the fastest median total first; models with no
+    successful run keep their order, last."""
+    by_model: dict[str, list[Sample]] = {}
+    for sample in samples:
+        by_model.setdefault(sample.model, []).append(sample)
+    entries = []
+    for model, runs in by_model.items():
+        ok = [s for s in runs if s.ok]
+        tokens = [s.output_tokens for s in ok if s.output_tokens is not None]
+        entries.append({
+            "model": model,
+            "ok": len(ok),
+            "errors": len(runs) - len(ok),
+            "error_messages": list(dict.fromkeys(general(s.error) for s in runs if s.error)),
+            "ttft_s": stats([s.ttft_s for s in ok if s.ttft_s is not None]),
+            "total_s": stats([s.total_s for s in ok if s.total_s is not None]),
+            "tokens_per_s": stats([s.tokens_per_s for s in ok if s.tokens_per_s is not None], 1),
+            "output_tokens": {"median": percentile(tokens, 50), "from_chunks": sum(s.tokens_from == "chunks" for s in ok)} if tokens else None,
+        })
+    return sorted(entries, key=lambda e: (e["total_s"] is None, e["total_s"]["median"] if e["total_s"] else 0))
+
+
+def report(base_url: str, prompt: str, runs: int, max_tokens: int, started_at: dt.datetime, samples: Iterable[Sample]) -> dict[str, Any]:
+    """The `--json` object; its keys are documented in the README and pinned by a test."""
+    return {
+        "base_url": base_url, "prompt": prompt, "runs": runs, "max_tokens": max_tokens,
+        "started_at": started_at.isoformat(timespec="seconds"), "models": summarise(samples),
+    }
+
+
+# --- pure: rendering -----------------------------------------------------------------------------
+
+
+def _cell(figures: dict | None, key: str, form: str = ".3f") -> str:
+    return "-" if figures is None else format(figures[key], form)
+
+
+def render_table(entries: Sequence[dict[str, Any]]) -> list[str]:
+    """The latency table (seconds; median and p90), then each model's errors and footnotes."""
+    width = max([len("MODEL"), *(len(e["model"]) for e in entries)])
+    lines = [f"{'MODEL':{width}}  {'RUNS':>5}  {'TTFT':>7}  {'p90':>7}  {'TOTAL':>7}  {'p90':>7}  {'TOK/S':>7}  ERRORS"]
+    counted = False
+    for e in entries:
+        mark = "*" if e["output_tokens"] and e["output_tokens"]["from_chunks"] else ""
+        counted = counted or bool(mark)
+        runs = f"{e['ok']}/{e['ok'] + e['errors']}"
+        lines.append(
+            f"{e['model']:{width}}  {runs:>5}  {_cell(e['ttft_s'], 'median'):>7}  {_cell(e['ttft_s'], 'p90'):>7}  "
+            f"{_cell(e['total_s'], 'median'):>7}  {_cell(e['total_s'], 'p90'):>7}  "
+            f"{_cell(e['tokens_per_s'], 'median', '.1f') + mark:>7}  {e['errors']}"
+        )
+    for e in entries:
+        lines += [f"  {e['model']}: {message}" for message in e["error_messages"]]
+    if counted:
+        lines.append("* no usage reported for some runs: output tokens counted as streamed chunks, which may differ from tokens")
+    return lines
+
+
+def csv_row(sample: Sample) -> list[Any]:
+    def num(x: float | None, digits: int) -> Any:
+        return "" if x is None else round(x, digits)
+
+    return [sample.model, sample.run, "true" if sample.ok else "false", num(sample.ttft_s, 4), num(sample.total_s, 4),
+            "" if sample.output_tokens is None else sample.output_tokens, num(sample.tokens_per_s, 2), sample.tokens_from or "", sample.error or ""]
+
+
+def default_models(provider: Provider, config: dict[str, Any]) -> list[str]:
+    """The configured chat models, else the catalogue's: translation models take another kind of request."""
+    def chat(model_id: str) -> bool:
+        model = provider.model(model_id)
+        return model is None or not model.is_translation
+
+    configured = [i for i in merge.configured_ids(config, provider.id) if chat(i)]
+    return configured or [m.id for m in provider.models if not m.is_translation]
+
+
+def chosen_models(provider: Provider, wanted: Sequence[str]) -> list[str]:
+    """Bare ids from `--models` (bare or as refs), each once, in the order given."""
+    ids = []
+    for raw in wanted:
+        pid, model_id = split_ref(raw) if "/" in raw else (provider.id, raw)
+        if pid != provider.id or not model_id:
+            raise UsageError(f"--models {raw!r}: give {provider.label} model ids, e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
+        alias = provider.alias_for(model_id)
+        if alias:
+            raise UsageError(f"{model_id} is not served by {provider.label} ({alias.reason}); use {alias.target}")
+        ids.append(model_id)
+    return list(dict.fromkeys(ids))
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
+    from .gateway import BadKey, GatewayError, PaymentRequired, UnknownModel
+    from .online import Session
+
+    if args.runs < 1 or args.max_tokens < 1:
+        raise UsageError("--runs and --max-tokens must be at least 1")
+    prompt = DEFAULT_PROMPT if args.prompt is None else args.prompt
+    if not prompt.strip():
+        raise UsageError("--prompt is empty")
+    s = Session(args, host, env)
+    ids = chosen_models(s.provider, args.models) if args.models else default_models(s.provider, s.snapshot.data)
+    messages = [{"role": "user", "content": prompt}]
+    show = _progress(console.err)
+    samples: list[Sample] = []
+    started_at = dt.datetime.now(dt.timezone.utc)
+    with s.client() as client, _csv_sink(args.csv) as write:
+        try:
+            for model_id in ids:
+                ref = s.provider.ref(model_id)
+                for run in range(1, args.runs + 1):
+                    show(f"{ref} {run}/{args.runs} ...")
+                    stop = False
+                    try:
+                        sample = time_stream(ref, run, client.chat_stream(model_id, messages, max_tokens=args.max_tokens))
+                    except (BadKey, PaymentRequired):
+                        raise  # every later request would fail the same way
+                    except GatewayError as e:
+                        sample, stop = Sample(ref, run, error=" ".join(str(e).split())), isinstance(e, UnknownModel)
+                    samples.append(sample)
+                    write(sample)
+                    if stop:
+                        break  # an unknown model will not start working within a bench
+        finally:
+            show("")
+    if args.json:
+        console.say(json.dumps(report(s.base_url, prompt, args.runs, args.max_tokens, started_at, samples), indent=2))
+    else:
+        console.say(f"{s.provider.label} at {s.base_url}: {args.runs} streamed request(s) per model, one at a time, "
+                    f"max_tokens {args.max_tokens}; seconds, median and p90")
+        for line in render_table(summarise(samples)):
+            console.say(line)
+    if not any(x.ok for x in samples):
+        console.warn(f"no request succeeded; `{PROG} doctor` checks the key and the models")
+        return 1
+    return 0
+
+
+def _progress(stream) -> Callable[[str], None]:
+    """A status line rewritten in place on a terminal; nothing at all otherwise, so logs stay clean."""
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return lambda text: None
+
+    def show(text: str) -> None:
+        stream.write("\r\x1b[K" + text)
+        stream.flush()
+
+    return show
+
+
+@contextmanager
+def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
+    """Write each request's row as it completes (an interrupted bench keeps what it measured);
+    the file is opened first, so a bad path fails before any request is paid for."""
+    if not path:
+        yield lambda sample: None
+        return
+    try:
+        f = open(path, "w", newline="", encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"--csv {path}: cannot write it ({e.strerror or e})") from None
+    with f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_FIELDS)
+
+        def write(sample: Sample) -> None:
+            writer.writerow(csv_row(sample))
+            f.flush()
+
+        yield write
