@@ -49,8 +49,17 @@ class Console:
         return getpass.getpass(f"{prompt}: ", stream=self.err)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, as every other error: what is wrong, and where the help is."""
+
+    def error(self, message: str):
+        from .gateway import redact  # argparse repeats what it did not understand: a key pasted in the wrong place too
+
+        self.exit(2, f"{self.prog}: error: {redact(message)}; see `{self.prog} --help`\n")
+
+
 def build_parser(host: Host) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Make AIsa and other registered providers usable in OpenClaw.")
+    parser = _Parser(prog=PROG, description="Make AIsa and other registered providers usable in OpenClaw.")
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     parser.add_argument("--profile", metavar="NAME", help="as OpenClaw's --profile: use ~/.openclaw-NAME")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -269,7 +278,12 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
         dotenv_written = True
     if snapshot.json5 and merged.config != snapshot.data:
         warnings.append(f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak")
-    snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
+    try:
+        snapshot, merged, written = _write_with_retry(loc, plan, env, snapshot, merged)
+    except AisaError:
+        if dotenv_written:  # the key goes with the config that references it, or not at all
+            _put_back(loc.dotenv, dotenv_raw, new_dotenv.encode())
+        raise
     if written:
         journal.update(loc.config, provider.id, merged.created)
     plugin = _onboard_plugin(args, host, provider, command, env, loc, base_url)
@@ -314,6 +328,17 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
     example = next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model)
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {provider.ref(example)})")
     return 0
+
+
+def _put_back(path: Path, old: bytes | None, ours: bytes) -> None:
+    """Undo our write of `path` (`old` None: it did not exist); a file changed since by someone else stays theirs."""
+    try:
+        if old is not None:
+            store.replace_file(path, old, expect=ours)
+        elif store.read_bytes(path) == ours:
+            path.unlink()
+    except (AisaError, OSError):
+        pass
 
 
 def _onboard_plugin(args, host: Host, provider: Provider, command: Path | None, env: Mapping[str, str], loc: paths.Location, base_url: str | None) -> dict[str, Any]:

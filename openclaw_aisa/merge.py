@@ -117,9 +117,25 @@ def _refuse_include(path: str) -> None:
     )
 
 
+# Every path a merge may edit or read to decide, with the type OpenClaw's schema gives it.
+_SHAPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("models", dict), ("models.mode", str), ("models.providers", dict),
+    ("agents", dict), ("agents.defaults", dict), ("agents.defaults.model", (str, dict)),
+    ("agents.defaults.model.primary", str), ("agents.defaults.model.fallbacks", list),
+    ("agents.defaults.models", dict), ("agents.defaults.modelPolicy", dict), ("agents.defaults.modelPolicy.allow", list),
+)
+
+
+def _check_shapes(edit: _Edit, provider: Provider) -> None:
+    """Refuse a wrong type anywhere on our paths before changing anything (OpenClaw refuses such a file too)."""
+    for path, expected in _SHAPES + ((f"models.providers.{provider.id}", dict), (f"models.providers.{provider.id}.models", list)):
+        edit.get(path, expected)
+
+
 def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, options: Options = Options()) -> Merged:
     """Merge an auth choice's result into `config` (not modified)."""
     edit = _Edit(copy.deepcopy(config))
+    _check_shapes(edit, provider)
     pid = provider.id
     block = result.config_patch["models"]["providers"][pid]
     existing = edit.get(f"models.providers.{pid}")
@@ -428,6 +444,7 @@ def _warn_translation_in_use(edit: _Edit, provider: Provider) -> None:
 def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
     """`models set`: make a configured model of `provider` the primary (and allow it where needed)."""
     edit = _Edit(copy.deepcopy(config))
+    _check_shapes(edit, provider)
     if edit.get(f"models.providers.{provider.id}") is None:
         raise UsageError(f"{provider.label} is not configured yet; run `openclaw-aisa onboard` first")
     configured = [m["id"] for m in edit.get(f"models.providers.{provider.id}.models", list) or [] if isinstance(m, dict)]
@@ -462,6 +479,7 @@ def new_model_entry(provider: Provider, model_id: str, version: str | None = Non
 def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], version: str | None = None) -> Merged:
     """`models add`: append entries for ids not configured yet, and allow them where an allowlist is active."""
     edit = _Edit(copy.deepcopy(config))
+    _check_shapes(edit, provider)
     at = f"models.providers.{provider.id}"
     if edit.get(at) is None:
         raise UsageError(f"{provider.label} is not configured yet; run `openclaw-aisa onboard` first")

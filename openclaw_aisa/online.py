@@ -176,7 +176,7 @@ def _check_ids(provider: Provider, found: live.Listing, ids: list[str]) -> list[
     for raw in ids:
         pid, model_id = split_ref(raw) if "/" in raw else (provider.id, raw)
         if pid != provider.id or not model_id:
-            raise UsageError(f"{raw!r} is not a {provider.label} model id; write e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
+            raise UsageError(f"{raw!r} is not one of {provider.label}'s model ids; write e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
         alias = provider.alias_for(model_id)
         if alias and model_id not in found.ids:
             raise UsageError(f"{model_id} is not served by {provider.label} ({alias.reason}); use {alias.target}")

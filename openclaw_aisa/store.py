@@ -3,14 +3,19 @@
 A write goes to a temp file in the same directory (0600), is fsynced and renamed over the target;
 a symlinked file keeps its link and its target is replaced; the directory is made 0700; the old
 content is kept as `<name>.bak` (older ones rotate to `.bak.1`..`.bak.4`, as OpenClaw rotates them);
-and nothing is written if the file changed since it was read.
+and nothing is written if the file changed since it was read. Every temp file is written before
+anything is renamed, so a full disk leaves the old file and its backups as they were, and the temp
+files a killed writer leaves behind are removed by the next write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import re
+import stat
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -23,6 +28,10 @@ from .errors import ConfigError, ConflictError
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
 LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock
 LOCK_WAIT_SECONDS = 20
+MAX_BYTES = 32 * 1024 * 1024  # an OpenClaw config is a few KB; far more is a mistake, not a config
+MAX_DEPTH = 64  # OpenClaw's own config nests under 10 levels; pyjson5 stops at 32
+# `.<name>.<pid>.<random>.tmp`; `.<name>.<random>.tmp` and `.<name>.bak.<random>.tmp` as earlier versions named them.
+_TEMP = re.compile(r"(?:(\d+)\.|bak\.)?[a-z0-9_]{8}")
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,25 @@ class Snapshot:
 
 
 def read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, None if it does not exist; a directory or unreadable file is a clear error."""
-    if path.is_dir():
-        raise ConfigError(f"{path} is a directory, not a file; move it away or point OPENCLAW_CONFIG_PATH at a file")
+    """The file's bytes, None if it does not exist; a directory, pipe, huge or unreadable file is a clear error."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}; {_hint(e, path)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError(f"{path} is a directory, not a file; move it away")
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path} is not a regular file (a pipe, socket or device); move it away")
+    if st.st_size > MAX_BYTES:
+        raise ConfigError(f"{path} is {st.st_size / 2**20:.0f} MB, far more than OpenClaw's files hold; move it away or restore its .bak")
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}; check its permissions") from None
+        raise ConfigError(f"cannot read {path}: {e.strerror}; {_hint(e, path)}") from None
 
 
 def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
@@ -63,20 +82,32 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
     was_json5 = False
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         import pyjson5
 
         try:
             data = pyjson5.decode(text)
-        except Exception as e:  # pyjson5 raises its own hierarchy; its message names the position
+        except Exception as e:  # pyjson5's own hierarchy; its message names the position (its args hold the data read)
             raise ConfigError(f"{path} is not valid JSON5 ({_first_line(e)}); fix it, or restore {path.name}.bak") from None
         was_json5 = True
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} must hold a JSON object at the top, not {type(data).__name__}; fix or remove it")
+        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
+        raise ConfigError(f"{path} must hold a JSON object at the top, not {kind}; fix or remove it")
+    if _depth(data) > MAX_DEPTH:
+        raise ConfigError(f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it, or restore {path.name}.bak")
     return data, was_json5
 
 
 def read_config(path: Path) -> Snapshot:
+    if path.is_dir():
+        raise ConfigError(f"{path} is a directory, not a file; move it away or point OPENCLAW_CONFIG_PATH at a file")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():  # writing through it would create the file (and its folders) wherever it points
+            raise ConfigError(f"{path} is a symlink to {os.readlink(path)}, which does not exist; restore that file or remove the link") from None
+    except OSError:
+        pass  # read_bytes says what is wrong
     raw = read_bytes(path)
     if raw is None:
         return Snapshot(path, None, {})
@@ -84,9 +115,16 @@ def read_config(path: Path) -> Snapshot:
     return Snapshot(path, raw, data, was_json5)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def render(data: Mapping[str, Any]) -> bytes:
-    """As OpenClaw writes its config: 2-space JSON, non-ASCII kept, a trailing newline."""
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """As OpenClaw writes its config: 2-space JSON, non-ASCII kept, a trailing newline.
+
+    A lone surrogate (`"\\ud800"` in the file) is written escaped, as JSON.stringify does: raw it is not UTF-8.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
 
 
 def check_writable(path: Path, env: Mapping[str, str]) -> None:
@@ -105,39 +143,79 @@ def write_config(snapshot: Snapshot, data: Mapping[str, Any], env: Mapping[str, 
 
 
 def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool = False) -> None:
-    """Atomically put `data` at `path` (0600, directory 0700) if it still holds `expect`."""
-    directory = path.parent
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=0o700)
-    with _locked(path):
-        if read_bytes(path) != expect:
-            raise ConflictError(
-                f"{path} changed while openclaw-aisa was working (another program wrote it); "
-                "nothing was written: run the command again"
-            )
-        if backup and expect is not None:
-            _rotate_backups(path)
-            _write_atomic(path.with_name(path.name + ".bak"), expect)
-        _write_atomic(path, data)
+    """Atomically put `data` at `path` (0600, directory 0700) if it still holds `expect`.
+
+    The new content and the backup are both written and fsynced to temp files before anything is
+    renamed: a disk that fills up, or a file system that refuses, leaves every file as it was.
+    """
+    directory, renamed = path.parent, False
+    try:
+        if not directory.exists():
+            directory.mkdir(parents=True, mode=0o700)
+        with _locked(path):
+            if read_bytes(path) != expect:
+                raise ConflictError(
+                    f"{path} changed while openclaw-aisa was working (another program wrote it); "
+                    "nothing was written: run the command again"
+                )
+            _remove_stale_temps(path)
+            staged: list[Path] = []
+            try:
+                staged.append(_stage(path, data))
+                if backup and expect is not None:
+                    staged.append(_stage(path, expect))
+            except BaseException:
+                for tmp in staged:
+                    _unlink(tmp)
+                raise
+            renamed = True
+            if len(staged) == 2:
+                _rotate_backups(path)
+                os.replace(staged[1], path.with_name(path.name + ".bak"))
+            os.replace(staged[0], path)
+            _fsync_dir(directory)
+    except OSError as e:
+        left = "" if renamed else " (nothing was changed)"
+        raise ConfigError(f"cannot write {path}: {e.strerror}; {_hint(e, path)}{left}") from None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _stage(path: Path, data: bytes, sync: bool = True) -> Path:
+    """`data` in a new temp file beside `path` (0600), named after our pid so a later write can tell
+    whether the writer that left it is gone."""
     import tempfile  # only writers pay for it
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:  # mkstemp makes the file 0600
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(Path(tmp))
         raise
-    _fsync_dir(path.parent)
+    return Path(tmp)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Our temp files beside `path` that a killed writer left: its pid is gone, or older than a lock lives.
+
+    Called with the lock held, so no live writer of ours is between writing such a file and renaming it.
+    """
+    prefix = f".{path.name}."
+    with os.scandir(path.parent) as entries:
+        names = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    for name in names:
+        m = _TEMP.fullmatch(name[len(prefix):-len(".tmp")])
+        if not m:
+            continue
+        tmp = path.with_name(name)
+        try:
+            old = time.time() - tmp.stat().st_mtime > LOCK_STALE_SECONDS
+        except FileNotFoundError:
+            continue
+        if old or (m.group(1) is not None and not _alive(int(m.group(1)))):
+            _unlink(tmp)
 
 
 def _rotate_backups(path: Path) -> None:
@@ -148,71 +226,125 @@ def _rotate_backups(path: Path) -> None:
 
 
 def secure_dir(directory: Path) -> None:
-    """OpenClaw's state directory holds secrets: create it 0700, or tighten it when it is ours and looser."""
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=0o700)
-        return
-    st = directory.stat()
-    if st.st_uid == os.getuid() and st.st_mode & 0o077:
-        directory.chmod(0o700)
+    """OpenClaw's state directory holds secrets: create it 0700, or take group and other access away
+    when it is ours (an owner's read-only choice stays)."""
+    try:
+        if not directory.exists():
+            directory.mkdir(parents=True, mode=0o700)
+            return
+        st = directory.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            directory.chmod(st.st_mode & 0o700)
+    except OSError as e:
+        raise ConfigError(f"cannot secure {directory}: {e.strerror}; {_hint(e, directory)}") from None
 
 
 @contextmanager
 def _locked(path: Path):
     """Hold `<file>.lock` as OpenClaw (5.28 and later) does for its config: `{pid, createdAt}`, created
-    exclusively; a live owner is waited for, a dead or 30-second-old one is taken over."""
+    exclusively; a live owner is waited for, a dead or 30-second-old one is taken over.
+
+    The lock is a hard link to a temp file already holding the payload, so it never exists empty:
+    a writer killed at any moment leaves either no lock or one naming its (dead) pid.
+    """
     lock = path.with_name(path.name + ".lock")
-    deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.025
-    while True:
-        try:
-            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            break
-        except FileExistsError:
-            owner = _lock_owner(lock)
+    mine = _stage(path, _lock_payload(), sync=False)
+    try:
+        deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.025
+        while not _take(lock, mine):
+            owner, seen = _lock_owner(lock)
             if owner is None:
-                try:
-                    os.unlink(lock)
-                except FileNotFoundError:
-                    pass
+                if seen is not None:
+                    _unlink_if_unchanged(lock, seen)
                 continue
             if time.monotonic() > deadline:
+                who = f"pid {owner}" if owner > 0 else "a lock without a pid"
                 raise ConflictError(
-                    f"{path} is being written by another program (pid {owner}, {lock.name}); "
+                    f"{path} is being written by another program ({who}, {lock.name}); "
                     "nothing was written: run the command again once it is done"
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    with os.fdopen(fd, "w") as f:
-        json.dump({"pid": os.getpid(), "createdAt": created}, f)
+            mine.write_bytes(_lock_payload())  # a lock says when it was taken, not when we began to wait
+    finally:
+        _unlink(mine)
     try:
         yield
     finally:
-        try:
-            os.unlink(lock)
-        except FileNotFoundError:
-            pass
+        _unlink(lock)
 
 
-def _lock_owner(lock: Path) -> int | None:
-    """The pid holding a lock, or None when the lock is stale (owner gone, or older than OpenClaw allows)."""
+def _lock_payload() -> bytes:
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return json.dumps({"pid": os.getpid(), "createdAt": created}).encode()
+
+
+def _take(lock: Path, mine: Path) -> bool:
     try:
-        age = time.time() - lock.stat().st_mtime
+        os.link(mine, lock)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+    # A file system without hard links: create and fill it (a kill in between leaves it empty, stale in 30 s).
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as f:
+        f.write(mine.read_bytes())
+    return True
+
+
+def _lock_owner(lock: Path) -> tuple[int | None, os.stat_result | None]:
+    """The pid holding a lock (-1: fresh but unreadable), or None when the lock is gone (no stat) or stale:
+    its owner is gone, or it is older than OpenClaw allows."""
+    try:
+        st = lock.stat()
         payload = json.loads(lock.read_text() or "{}")
     except FileNotFoundError:
-        return None
+        return None, None
     except (OSError, ValueError):
         payload = {}
+        try:
+            st = lock.stat()
+        except OSError:
+            return None, None
+    if time.time() - st.st_mtime > LOCK_STALE_SECONDS:
+        return None, st
     pid = payload.get("pid") if isinstance(payload, dict) else None
-    if age > LOCK_STALE_SECONDS or not isinstance(pid, int):
-        return None if age > LOCK_STALE_SECONDS else -1  # unreadable but fresh: someone is writing it now
+    if not isinstance(pid, int):
+        return -1, st  # someone is filling it in now (a writer without hard links)
+    return (pid if _alive(pid) else None), st
+
+
+def _unlink_if_unchanged(lock: Path, seen: os.stat_result) -> None:
+    """Remove a stale lock, unless another writer replaced it since it was judged (then it is theirs)."""
+    try:
+        now = lock.stat()
+    except FileNotFoundError:
+        return
+    if (now.st_ino, now.st_mtime_ns, now.st_size) == (seen.st_ino, seen.st_mtime_ns, seen.st_size):
+        _unlink(lock)
+
+
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
         pass
-    return pid
+    return True
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -223,5 +355,33 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _depth(data: Any) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return deepest
+
+
+def _hint(e: OSError, path: Path) -> str:
+    """How to fix what the operating system refused."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some disk space, then run the command again"
+    if e.errno == errno.EFBIG:
+        return "the file size limit (ulimit -f) is too low; raise it, then run the command again"
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"check the permissions of {path} and {path.parent} (or a read-only mount, or an immutable flag)"
+    if e.errno == errno.ENOTDIR:
+        return f"a part of {path.parent} is a file, not a directory; move it away"
+    if e.errno == errno.ELOOP:
+        return f"{path} is a symlink loop; fix or remove the link"
+    return "check the file and its directory"
+
+
 def _first_line(e: Exception) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+    """The error's message alone: pyjson5 puts the data read so far (keys included) in its args."""
+    message = getattr(e, "message", None)
+    text = message if isinstance(message, str) else (str(e.args[0]) if e.args else "")
+    return (text.strip().splitlines() or [type(e).__name__])[0]

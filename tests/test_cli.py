@@ -267,14 +267,77 @@ def test_version_comes_from_plugin_toml(run):
     assert result.code == 0 and result.out.strip() == f"openclaw-aisa {version}"
 
 
-def test_every_output_is_free_of_the_key(run, monkeypatch, state_dir):
-    """A sweep: every command, with the key in every source, never prints it (the `run` fixture checks)."""
-    monkeypatch.setenv("AISA_API_KEY", KEY)
-    state_dir.mkdir(mode=0o700)
-    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
-    for argv in (ONBOARD + ("--dry-run",), ONBOARD + ("--json",), ONBOARD + ("--aisa-api-key", OTHER_KEY, "--secret-input-mode", "plaintext"),
-                 ("detect",), ("detect", "--json"), ("models", "list"), ("remove", "--dry-run", "--purge-key", "--primary", "openai/gpt-5")):
-        run(*argv)
+SOURCES = ("flag", "stdin", "environment", "dotenv", "inline-config")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_command_shows_or_stores_a_key_from_any_source(run, fake_aisa, online, monkeypatch, tmp_path, home, state_dir, config_path, source):
+    """A sweep: the key in one source (and a second key exported where it can be), then every command,
+    written or refused, online (the fake AIsa) and not. The key is in no output (the `run` fixture checks),
+    no exception, no file name, and no file but the .env and a config the user keeps it in."""
+    import os
+    import sys
+
+    monkeypatch.setenv("PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin")  # no openclaw: plugin commands refuse
+    fake, bench_csv = fake_aisa.base_url, str(tmp_path / "bench.csv")
+    onboard = ("onboard", "--non-interactive", "--no-plugin", "--base-url", fake)
+    first = {
+        "flag": (*onboard, "--aisa-api-key", KEY),
+        "stdin": (*onboard, "--aisa-api-key", "-"),
+        "environment": (*onboard, "--persist-key"),
+        "dotenv": onboard,
+        "inline-config": onboard,  # refused: onboarding takes no key from the config; the rest use it
+    }[source]
+    if source == "environment":
+        monkeypatch.setenv("AISA_API_KEY", KEY)
+    elif source == "flag":
+        monkeypatch.setenv("AISA_API_KEY", OTHER_KEY)  # the warning names it, masked
+    elif source == "dotenv":
+        state_dir.mkdir(mode=0o700)
+        (state_dir / ".env").write_text(f"AISA_API_KEY={KEY}\n")
+    elif source == "inline-config":
+        write_json(config_path, {"models": {"providers": {"aisa": {"baseUrl": fake, "api": "openai-completions", "apiKey": KEY,
+                                                                      "models": [{"id": "kimi-k2.5", "name": "Kimi K2.5"}]}}}})
+
+    def sweep(*argv: str, stdin: str = "") -> None:
+        try:
+            run(*argv, stdin=stdin)
+        except AssertionError:
+            raise
+        except Exception as e:  # an unexpected exception fails the test; its text must not carry the key either
+            import traceback
+
+            text = "".join(traceback.format_exception(e))
+            assert KEY not in text and OTHER_KEY not in text, "a key leaked into an exception"
+            raise
+
+    sweep(*first, "--dry-run", stdin=f"{KEY}\n")
+    sweep(*first, "--json", stdin=f"{KEY}\n")
+    sweep(*first, stdin=f"{KEY}\n")
+    for argv in (
+        ("detect",), ("detect", "--json"), ("models", "list"), ("models", "list", "--json"), ("models", "list", "--live", "--refresh"),
+        ("models", "set", "aisa/kimi-k2.5"), ("models", "set", "aisa/nope"), ("models", "add", "deepseek-r1", "--dry-run"),
+        ("models", "add", "deepseek-r1"), ("models", "add", "qwen-flash", "--json"), ("models", "sync"), ("models", "sync", "--apply", "--json"),
+        ("doctor",), ("doctor", "--json"), ("doctor", "--offline"), ("doctor", "--fix"),
+        ("pricing",), ("pricing", "--json"), ("cost", "--model", "qwen3-max", "--tokens", "1M"),
+        ("plugin", "status"), ("plugin", "status", "--json"),
+        ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"),
+        ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", bench_csv), ("bench", "--models", "kimi-k2.5", "--runs", "1", "--json"),
+        ("remove", "--dry-run", "--purge-key", "--primary", "openai/gpt-5"),
+    ):
+        sweep(*argv)
+    fake_aisa.fail_next("invalid_api_key", count=3)
+    sweep("chat", "-m", "kimi-k2.5", "hi")
+    sweep(*onboard, "--aisa-api-key", KEY, "--secret-input-mode", "plaintext", "--skip-validation")
+    sweep("remove", "--purge-key", "--primary", "openai/gpt-5", "--non-interactive")
+
+    kept_by_the_user = {state_dir / ".env"} | set(state_dir.glob("openclaw.json*"))
+    for path in tmp_path.rglob("*"):
+        assert KEY not in path.name and OTHER_KEY not in path.name, path
+        if path.is_file() and path not in kept_by_the_user:
+            data = path.read_bytes()
+            assert KEY.encode() not in data and OTHER_KEY.encode() not in data, path
+    assert (tmp_path / "xdg-cache").exists() and (tmp_path / "xdg-state").exists()  # caches and the journal were written, and scanned
 
 
 def test_readonly_config_leaves_the_dotenv_alone_too(run, monkeypatch, config_path, state_dir):
@@ -290,3 +353,39 @@ def test_models_list_reads_a_malformed_config_without_crashing(run, config_path)
     result = run("models", "list", "--json")
     assert result.code == 0
     assert result.json["primary"] is None and not any(m["configured"] for m in result.json["models"])
+
+
+@pytest.mark.parametrize("dotenv", ["OTHER=1\n", None], ids=["dotenv", "no-dotenv"])
+def test_onboarding_that_loses_every_race_says_so_in_one_line_and_puts_the_dotenv_back(run, monkeypatch, config_path, state_dir, dotenv):
+    """Another program writes the config after each of our reads: the retries run out, and the .env
+    (written first) goes back to what it was, so no half of the onboarding stays."""
+    from openclaw_aisa import cli, store
+
+    write_json(config_path, {"gateway": {"port": 1}})
+    if dotenv is not None:
+        (state_dir / ".env").write_text(dotenv)
+    real, theirs = store.read_config, []
+
+    def read_then_lose_the_race(path):
+        snapshot = real(path)
+        if path == config_path:
+            theirs.append(len(theirs))
+            write_json(config_path, {"gateway": {"port": 1}, "theirs": theirs[-1]})
+        return snapshot
+
+    monkeypatch.setattr(store, "read_config", read_then_lose_the_race)
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "changed while openclaw-aisa was working" in result.err and "run the command again" in result.err
+    assert len(theirs) == cli.CONFLICT_RETRIES + 1
+    assert read_json(config_path) == {"gateway": {"port": 1}, "theirs": cli.CONFLICT_RETRIES}
+    assert sorted(p.name for p in state_dir.iterdir()) == ([".env"] if dotenv else []) + ["openclaw.json"]
+    assert dotenv is None or (state_dir / ".env").read_text() == dotenv
+
+
+def test_a_usage_error_is_one_line_that_points_at_the_help(run):
+    result = run("onboard", "--auth-choice", "nope")
+    assert result.code == 2 and result.err == (
+        "openclaw-aisa onboard: error: argument --auth-choice: invalid choice: 'nope' (choose from 'aisa-api-key'); "
+        "see `openclaw-aisa onboard --help`\n"
+    )

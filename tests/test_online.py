@@ -392,12 +392,14 @@ def test_no_online_command_prints_or_caches_a_key(run, onboarded, fake_aisa, mon
     for fault in faults:
         for argv in (("models", "list", "--live", "--refresh"), ("models", "add", "deepseek-r1", "--dry-run"), ("models", "sync"),
                      ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"), ("doctor",), ("doctor", "--json"),
-                     ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run")):
+                     ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run"),
+                     ("bench", "--models", "kimi-k2.5", "--runs", "1")):
             if fault:
                 fake_aisa.fail_next(fault, count=3)
             run(*argv)
             fake_aisa._faults.clear()
     for path in tmp_path.rglob("*"):
+        assert KEY not in path.name and OTHER_KEY not in path.name, path
         if path.is_file() and path.parent != state_dir:
             data = path.read_bytes()
             assert KEY.encode() not in data and OTHER_KEY.encode() not in data, path

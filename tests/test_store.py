@@ -183,15 +183,15 @@ def test_render_matches_openclaws_formatting():
 def test_writes_hold_openclaws_lock_file_and_leave_none_behind(tmp_path, monkeypatch):
     path = write_json(tmp_path / "openclaw.json", {"a": 1})
     seen = {}
-    real = store._write_atomic
+    real = store._stage
 
-    def spy(target, data):
+    def spy(target, data, sync=True):
         lock = tmp_path / "openclaw.json.lock"
-        if target == path:
+        if sync and target == path:
             seen.update(json.loads(lock.read_text()))
-        real(target, data)
+        return real(target, data, sync)
 
-    monkeypatch.setattr(store, "_write_atomic", spy)
+    monkeypatch.setattr(store, "_stage", spy)
     store.write_config(store.read_config(path), {"a": 2}, {})
     assert seen["pid"] == os.getpid() and seen["createdAt"].endswith("Z")
     assert not (tmp_path / "openclaw.json.lock").exists()
@@ -222,3 +222,149 @@ def test_a_stale_lock_from_a_dead_process_is_taken_over(tmp_path):
     store.write_config(store.read_config(path), {"a": 2}, {})
     assert read_json(path) == {"a": 2}
     assert not (tmp_path / "openclaw.json.lock").exists()
+
+
+def test_the_next_write_removes_temp_files_a_killed_writer_left_and_nothing_else(tmp_path):
+    import subprocess
+    import time
+
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    hour_ago = time.time() - 3600
+    names = {
+        f".openclaw.json.{dead.pid}.abcd1234.tmp": False,  # ours, its writer is gone
+        ".openclaw.json.old12345.tmp": False,  # an earlier version's, an hour old
+        ".openclaw.json.bak.old12345.tmp": False,  # an earlier version's backup temp, an hour old
+        f".openclaw.json.{os.getpid()}.live1234.tmp": True,  # a live writer's (waiting for the lock)
+        ".openclaw.json.new12345.tmp": True,  # an earlier version's, just written: maybe still in use
+        "openclaw.json.123.tmp": True,  # not our naming (OpenClaw's own, say): not ours to touch
+        ".env.zzzz1234.tmp": True,  # another file's
+    }
+    for name in names:
+        (tmp_path / name).write_text("partial")
+    for name in (".openclaw.json.old12345.tmp", ".openclaw.json.bak.old12345.tmp"):
+        os.utime(tmp_path / name, (hour_ago, hour_ago))
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert {n: (tmp_path / n).exists() for n in names} == names
+    assert read_json(path) == {"a": 2}
+
+
+def test_a_lock_is_created_whole_so_no_reader_ever_sees_it_empty(tmp_path, monkeypatch):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    seen = []
+    real = os.link
+
+    def spy(src, dst, *args, **kwargs):
+        seen.append(json.loads(open(src).read()))  # what the lock holds the moment it exists
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", spy)
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert [set(s) for s in seen] == [{"pid", "createdAt"}] and seen[0]["pid"] == os.getpid()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".lock"))] == []
+
+
+def test_without_hard_links_the_lock_is_created_exclusively_as_before(tmp_path, monkeypatch):
+    import errno
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    monkeypatch.setattr(os, "link", no_links)
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert read_json(path) == {"a": 2}
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".lock"))] == []
+
+
+@pytest.mark.parametrize("payload", [{"pid": "live"}, {}], ids=["live-pid", "no-pid"])
+def test_a_lock_older_than_thirty_seconds_is_taken_over_whoever_holds_it(tmp_path, payload):
+    import time
+
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    lock = tmp_path / "openclaw.json.lock"
+    lock.write_text(json.dumps({**payload, "pid": os.getpid()}) if payload else "")
+    old = time.time() - store.LOCK_STALE_SECONDS - 5
+    os.utime(lock, (old, old))
+    started = time.monotonic()
+    store.write_config(store.read_config(path), {"a": 2}, {})
+    assert time.monotonic() - started < 1 and read_json(path) == {"a": 2} and not lock.exists()
+
+
+def test_a_fresh_lock_without_a_pid_is_waited_for_and_named_plainly(tmp_path, monkeypatch):
+    path = write_json(tmp_path / "openclaw.json", {"a": 1})
+    (tmp_path / "openclaw.json.lock").write_text("")
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
+    with pytest.raises(ConflictError, match="a lock without a pid"):
+        store.write_config(store.read_config(path), {"a": 2}, {})
+    assert read_json(path) == {"a": 1}
+
+
+def test_a_stale_lock_that_another_writer_replaced_meanwhile_is_left_to_it(tmp_path):
+    lock = tmp_path / "openclaw.json.lock"
+    lock.write_text('{"pid": 1}')
+    judged = lock.stat()
+    lock.unlink()
+    lock.write_text(json.dumps({"pid": os.getpid(), "createdAt": "now"}))  # the other writer's, just taken
+    store._unlink_if_unchanged(lock, judged)
+    assert lock.exists()
+    store._unlink_if_unchanged(lock, lock.stat())
+    assert not lock.exists()
+
+
+@pytest.mark.parametrize("failing_call", [1, 2], ids=["new-content", "backup"])
+def test_a_full_disk_leaves_the_file_its_backups_and_no_temp_file(tmp_path, monkeypatch, failing_call):
+    import errno
+
+    state = tmp_path / "state"
+    path = write_json(state / "openclaw.json", {"a": 1})
+    (state / "openclaw.json.bak").write_text('{"a": 0}\n')
+    before = {p.name: p.read_bytes() for p in state.iterdir()}
+    calls, real = [], os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == failing_call:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(ConfigError, match="No space left on device; free some disk space.*nothing was changed") as refused:
+        store.write_config(store.read_config(path), {"a": 2}, {})
+    assert "\n" not in str(refused.value)
+    assert {p.name: p.read_bytes() for p in state.iterdir()} == before
+
+
+def test_a_lone_surrogate_is_written_escaped_as_openclaw_writes_it(tmp_path):
+    path = tmp_path / "openclaw.json"
+    path.write_text('{"name": "\\ud800 and \\u00e9"}')
+    snap = store.read_config(path)
+    store.write_config(snap, {**snap.data, "b": 1}, {})
+    assert path.read_text() == '{\n  "name": "\\ud800 and é",\n  "b": 1\n}\n'
+    assert store.read_config(path).data["name"] == "\ud800 and é"
+
+
+def test_a_broken_json5_file_is_reported_without_echoing_its_content(tmp_path):
+    from .conftest import KEY
+
+    path = tmp_path / "openclaw.json"
+    path.write_text(f'{{models: {{providers: {{aisa: {{apiKey: "{KEY}"}}}}}}, oops')
+    with pytest.raises(ConfigError, match="is not valid JSON5") as refused:
+        store.read_config(path)
+    assert KEY not in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_config_nested_deeper_than_any_openclaw_config_is_refused(tmp_path):
+    path = tmp_path / "openclaw.json"
+    path.write_text('{"gateway": ' + '{"a": ' * 500 + "1" + "}" * 500 + "}")
+    with pytest.raises(ConfigError, match="nests more than 64 levels"):
+        store.read_config(path)
+
+
+def test_a_file_far_larger_than_a_config_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "openclaw.json"
+    with open(path, "wb") as f:
+        f.truncate(store.MAX_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(ConfigError, match="far more than OpenClaw's files hold"):
+        store.read_config(path)
