@@ -16,22 +16,12 @@ from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.types import AuthResult
 
 from .conftest import KEY, OTHER_KEY
+from .test_merge import SEED_BLOCK
 
 AISA = load_catalog().providers[0]
 ENV_REF = {"source": "env", "provider": "default", "id": "AISA_API_KEY"}
 SAFE_MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}
 LOCATIONS = {"config": "~/.openclaw/openclaw.json", "dotenv": "~/.openclaw/.env", "state_dir": "~/.openclaw"}
-SEED_BLOCK = {
-    "baseUrl": "https://api.aisa.one/v1",
-    "apiKey": "${AISA_API_KEY}",
-    "api": "openai-completions",
-    "models": [
-        {"id": "aisa/qwen3-max", "name": "Qwen3 Max", "reasoning": True, "input": ["text", "image"], "contextWindow": 256000,
-         "maxTokens": 16384, "supportsDeveloperRole": False, "cost": {"input": 1.2, "output": 4.8, "cacheRead": 0, "cacheWrite": 0}},
-        {"id": "aisa/kimi-k2.5", "name": "Kimi K2.5", "reasoning": True, "input": ["text"], "contextWindow": 131072,
-         "maxTokens": 8192, "supportsDeveloperRole": False, "cost": {"input": 0.6, "output": 2.4, "cacheRead": 0, "cacheWrite": 0}},
-    ],
-}
 
 
 def onboarded(config: dict | None = None, version: str | None = None) -> dict:
