@@ -116,8 +116,7 @@ def verify_key(provider: Provider, base_url: str, key: keys.Key, *, required: bo
         with AisaClient(base_url, key.value, timeouts=quick, max_retries=1) as c:
             entries = c.list_models()
     except BadKey as e:
-        raise AisaError(f"{provider.label} refused the key {key.masked} ({e}); nothing was written. "
-                        f"Check it at {provider.console_url or provider.base_url}, or pass --skip-validation to save it anyway") from None
+        raise AisaError(f"{provider.label} refused the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)") from None
     except PaymentRequired as e:
         raise AisaError(f"{provider.label} answered 402 for the key {key.masked}: {e}; nothing was written "
                         f"(--skip-validation saves it anyway)") from None
