@@ -24,7 +24,6 @@ from . import merge
 from .cli import PROG, Console
 from .errors import UsageError
 from .host import Host
-from .openclaw import split_ref
 from .types import Provider
 
 DEFAULT_PROMPT = "In about one hundred words, explain why the sky is blue."
@@ -189,8 +188,8 @@ def chosen_models(provider: Provider, wanted: Sequence[str]) -> list[str]:
     """Bare ids from `--models` (bare or as refs), each once, in the order given."""
     ids = []
     for raw in wanted:
-        pid, model_id = split_ref(raw) if "/" in raw else (provider.id, raw)
-        if pid != provider.id or not model_id:
+        model_id = provider.bare_id(raw)
+        if model_id is None:
             raise UsageError(f"--models {raw!r}: give {provider.label} model ids, e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
         alias = provider.alias_for(model_id)
         if alias:

@@ -18,7 +18,6 @@ from . import keys, live, merge, openclaw_cli, paths, store
 from .cli import PROG, Console, _diff, _pick_provider, _read_config, _write_with_retry
 from .errors import AisaError, UsageError
 from .host import Host
-from .openclaw import split_ref
 from .types import Provider
 
 OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
@@ -173,8 +172,8 @@ def _check_ids(provider: Provider, found: live.Listing, ids: list[str]) -> list[
 
     out = []
     for raw in ids:
-        pid, model_id = split_ref(raw) if "/" in raw else (provider.id, raw)
-        if pid != provider.id or not model_id:
+        model_id = provider.bare_id(raw)
+        if model_id is None:
             raise UsageError(f"{raw!r} is not one of {provider.label}'s model ids; write e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
         alias = provider.alias_for(model_id)
         if alias and model_id not in found.ids:
@@ -193,7 +192,7 @@ def _check_ids(provider: Provider, found: live.Listing, ids: list[str]) -> list[
 def cmd_models_add(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     s = Session(args, host, env, need_key=False)
     found = s.listing()
-    if found.source == "cache" and any((split_ref(i)[1] if "/" in i else i) not in found.ids for i in args.ids):
+    if found.source == "cache" and any(s.provider.bare_id(i) not in found.ids for i in args.ids):
         found = s.listing(refresh=True)  # the id may be newer than the cache
     if found.warning:
         console.warn(found.warning)
@@ -277,8 +276,8 @@ def _apply(args, console: Console, s: Session, snapshot, merged: merge.Merged, p
 
 def cmd_chat(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     s = Session(args, host, env)
-    pid, model_id = split_ref(args.model) if "/" in args.model else (s.provider.id, args.model)
-    if pid != s.provider.id or not model_id:
+    model_id = s.provider.bare_id(args.model)
+    if model_id is None:
         raise UsageError(f"-m {args.model!r}: give a {s.provider.label} model id, e.g. kimi-k2.5")
     alias = s.provider.alias_for(model_id)
     if alias:

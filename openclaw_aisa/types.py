@@ -135,6 +135,11 @@ class Provider:
     def ref(self, model_id: str) -> str:
         return f"{self.id}/{model_id}"
 
+    def bare_id(self, ref_or_id: str) -> str | None:
+        """`kimi-k2.5` from `kimi-k2.5` or `aisa/kimi-k2.5`; None for another provider's ref or no id."""
+        pid, _, model_id = ref_or_id.partition("/") if "/" in ref_or_id else (self.id, "", ref_or_id)
+        return model_id if pid == self.id and model_id else None
+
     def model(self, model_id: str) -> Model | None:
         return next((m for m in self.models if m.id == model_id), None)
 
