@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import tomllib
 import types as pytypes
 import typing
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
     except OSError as e:
         raise CatalogError(f"cannot read {path}: {e.strerror}; reinstall openclaw-aisa") from None
     schema = Path(types.__file__).read_bytes()
-    cached = cache_dir() / f"catalog-{hashlib.sha256(raw + schema).hexdigest()[:32]}.json"
+    cached = cache_dir() / f"catalog-{checksum(raw)}-{checksum(schema)}.json"
     try:
         return _build(Catalog, json.loads(cached.read_bytes()))
     except (OSError, ValueError, TypeError, KeyError):
@@ -53,6 +53,12 @@ def load_catalog(path: Path | None = None) -> Catalog:
     catalog = validate(raw, path)
     write_cache(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
     return catalog
+
+
+def checksum(data: bytes) -> str:
+    """Length and CRC-32: it tells an edited file from the validated one. Not SHA-256: nobody forges it
+    (who can write plugin.toml can write the cache), and hashlib's OpenSSL start costs ~3 ms a run."""
+    return f"{len(data):x}{zlib.crc32(data):08x}"
 
 
 def validate(raw: bytes, path: Path) -> Catalog:
@@ -170,11 +176,17 @@ def write_cache(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
     except OSError:
-        pass
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 @cache

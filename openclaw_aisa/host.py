@@ -6,14 +6,17 @@ plugins (two providers with one id, an auth choice for an unknown provider) is o
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
+import sys
 from collections.abc import Mapping
 from functools import cached_property
-from importlib.metadata import entry_points
 
 import pluggy
 
 from . import builtin, hookspecs
+from .catalog import cache_dir, checksum, write_cache
 from .errors import AisaError
 from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
 
@@ -80,14 +83,15 @@ def load_host(*, plugins: tuple[object, ...] = (), env: Mapping[str, str] | None
     disabled = {name.strip() for name in env.get(DISABLE_VAR, "").split(",") if name.strip()}
     pm = pluggy.PluginManager("openclaw_aisa")
     pm.add_hookspecs(hookspecs)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name in disabled or pm.has_plugin(ep.name):
+    for name, module, attr in installed_plugins():
+        if name in disabled or pm.has_plugin(name):
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            pm.register(_load(module, attr), name=name)
         except Exception as e:  # a broken third-party plugin must not hide behind a traceback
+            value = f"{module}:{attr}" if attr else module
             raise PluginError(
-                f"plugin {ep.name!r} ({ep.value}) failed to load: {e}; uninstall it or set {DISABLE_VAR}={ep.name}"
+                f"plugin {name!r} ({value}) failed to load: {e}; uninstall it or set {DISABLE_VAR}={name}"
             ) from None
     for plugin in plugins:
         pm.register(plugin)
@@ -97,3 +101,39 @@ def load_host(*, plugins: tuple[object, ...] = (), env: Mapping[str, str] | None
     except pluggy.PluginValidationError as e:
         raise PluginError(f"a plugin implements a hook that does not exist: {e}") from None
     return Host(pm)
+
+
+def installed_plugins() -> list[tuple[str, str, str]]:
+    """(name, module, attr) of the group's entry points, cached because importlib.metadata costs ~12 ms a start.
+
+    The cache is keyed by sys.path and each entry's mtime: installing, upgrading or removing a
+    distribution adds or removes a `*.dist-info` directory, which changes its directory's mtime.
+    """
+    key = [[entry, _mtime(entry)] for entry in sys.path]
+    cached = cache_dir() / f"entry-points-{checksum(chr(0).join(sys.path).encode())}.json"  # one per environment
+    try:
+        data = json.loads(cached.read_bytes())
+        if data["key"] == key:
+            return [(n, m, a) for n, m, a in data["entry_points"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    from importlib.metadata import entry_points
+
+    found = [(ep.name, ep.module, ep.attr or "") for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    write_cache(cached, json.dumps({"key": key, "entry_points": found}).encode())
+    return found
+
+
+def _mtime(entry: str) -> int | None:
+    try:
+        return os.stat(entry or ".").st_mtime_ns
+    except OSError:
+        return None
+
+
+def _load(module: str, attr: str) -> object:
+    """What EntryPoint.load does: import the module, then walk the dotted attribute."""
+    obj: object = importlib.import_module(module)
+    for part in filter(None, attr.split(".")):
+        obj = getattr(obj, part)
+    return obj

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import AisaError, UsageError
 from .openclaw import parse_version
 from .store import read_bytes, replace_file
+
+if TYPE_CHECKING:  # subprocess and shutil cost ~4 ms a start, and offline commands never run openclaw
+    import subprocess
 
 
 def find(env: Mapping[str, str], explicit: str | None = None) -> Path | None:
@@ -25,6 +26,8 @@ def find(env: Mapping[str, str], explicit: str | None = None) -> Path | None:
         if not (path.is_file() and os.access(path, os.X_OK)):
             raise UsageError(f"--openclaw {explicit} is not an executable file; give the path of your openclaw command")
         return path
+    import shutil
+
     found = shutil.which("openclaw", path=env.get("PATH"))
     return Path(found) if found else None
 
@@ -45,6 +48,8 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
         cached = {}
     if key in cached:
         return cached[key]
+    import subprocess
+
     try:
         done = subprocess.run([str(command), "--version"], env=dict(env), capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
@@ -81,6 +86,8 @@ def _cache_file() -> Path:
 
 def run(command: Path, *args: str, env: Mapping[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the user's openclaw; a command that cannot start is one clear error."""
+    import subprocess
+
     try:
         return subprocess.run([str(command), *args], env=dict(env), capture_output=True, text=True, timeout=timeout)
     except OSError as e:

@@ -102,3 +102,36 @@ def test_two_plugins_claiming_one_provider_id_is_an_error(cli):
     install_plugin(cli.site, "dummy_clone", DUMMY)
     result = cli("models", "list")
     assert result.returncode == 1 and "two plugins register the provider 'dummy'" in result.stderr
+
+
+def test_a_plugin_installed_or_removed_after_a_run_is_seen_at_the_next_run(tmp_path, home):
+    """The entry-point list is cached (importlib.metadata costs ~12 ms a start); installing or
+    removing a distribution must still show at once."""
+    site = tmp_path / "site"
+    site.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AISA_", "DUMMY_"))}
+    env.update(PYTHONPATH=str(site), HOME=str(home))
+
+    def refs() -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "openclaw_aisa", "models", "list", "--json"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return [m["ref"] for m in json.loads(done.stdout)["models"]]
+
+    assert "dummy/dummy-large" not in refs()
+    assert list((tmp_path / "xdg-cache" / "openclaw-aisa").glob("entry-points-*.json"))  # the list was cached
+    install_plugin(site, "dummy_provider", DUMMY)
+    assert "dummy/dummy-large" in refs()
+    for path in sorted(site.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    assert "dummy/dummy-large" not in refs()
+
+
+def test_a_damaged_entry_point_cache_is_rebuilt(cli, tmp_path):
+    cli("models", "list")
+    caches = list((tmp_path / "xdg-cache" / "openclaw-aisa").glob("entry-points-*.json"))
+    assert caches
+    for cached in caches:
+        cached.write_text('{"key": [], "entry_points": [["dummy_provider"')
+    done = cli("models", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "dummy/dummy-large" in [m["ref"] for m in json.loads(done.stdout)["models"]]
