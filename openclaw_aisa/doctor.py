@@ -8,7 +8,6 @@ primary and appends no catalogue model of its own accord, and it never touches o
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -100,7 +99,7 @@ def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
     comes before the ones that read refs. `after(ctx, fixed)` is the context to diagnose again.
     """
     wanted = {f.check for f in findings if f.fixable}
-    edit = merge._Edit(copy.deepcopy(ctx.config))
+    edit = merge._Edit(merge.copy_json(ctx.config))
     for checks, repair in _REPAIRS:
         if wanted & checks and isinstance(_block(edit.config, ctx.provider.id), dict):
             repair(edit, ctx)

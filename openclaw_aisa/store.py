@@ -93,7 +93,7 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
         raise ConfigError(f"{path} must hold a JSON object at the top, not {kind}; fix or remove it")
-    if _depth(data) > MAX_DEPTH:
+    if _too_deep(data):
         raise ConfigError(f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it, or restore {path.name}.bak")
     return data, was_json5
 
@@ -123,8 +123,29 @@ def render(data: Mapping[str, Any]) -> bytes:
 
     A lone surrogate (`"\\ud800"` in the file) is written escaped, as JSON.stringify does: raw it is not UTF-8.
     """
+    fast = _render_orjson(data)
+    if fast is not None:
+        return fast
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
+
+def _render_orjson(data: Mapping[str, Any]) -> bytes | None:
+    """json's indent mode is pure Python (220 ms for 10 MB); orjson takes 5 ms. Its output is used only
+    when its compact form equals json's (C-encoded) compact form byte for byte, so the file is what
+    json would write: `1e-07`, NaN, ints over 64 bits and lone surrogates go to json instead."""
+    try:
+        import orjson
+
+        compact = orjson.dumps(data)
+    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+        return None
+    if compact != json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"):
+        return None
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def check_writable(path: Path, env: Mapping[str, str]) -> None:
@@ -355,14 +376,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _depth(data: Any) -> int:
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
-    return deepest
+def _too_deep(node: dict | list, room: int = MAX_DEPTH) -> bool:
+    """More than `room` levels of objects and lists; stops at the limit, so it never recurses far."""
+    if room == 0:
+        return True
+    for child in node.values() if type(node) is dict else node:
+        if (type(child) is dict or type(child) is list) and _too_deep(child, room - 1):
+            return True
+    return False
 
 
 def _hint(e: OSError, path: Path) -> str:

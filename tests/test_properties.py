@@ -12,7 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openclaw_aisa import merge
+import json
+
+from openclaw_aisa import merge, store
 from openclaw_aisa.host import load_host
 from openclaw_aisa.openclaw import accepted_keys, env_ref
 from openclaw_aisa.types import AuthRequest
@@ -205,3 +207,19 @@ def test_an_active_allowlist_admits_every_catalogue_model_configured(case):
     allow = defaults.get("modelPolicy", {}).get("allow")
     if allow:
         assert wanted <= set(allow) or "aisa/*" in allow
+
+
+_scalars = st.none() | st.booleans() | st.integers(min_value=-(2**80), max_value=2**80) | st.floats() | st.text(
+    st.characters(blacklist_categories=()), max_size=8)  # lone surrogates included
+json_trees = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.dictionaries(st.text(max_size=6), json_trees, max_size=5))
+def test_render_writes_exactly_what_json_writes(data):
+    """The fast path (orjson) never changes a byte of what json.dumps(indent=2) would write."""
+    expected = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        assert store.render(data) == expected.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: json's own text, escaped as JSON.stringify does
+        assert store.render(data) == store._LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", expected).encode()
