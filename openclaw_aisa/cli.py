@@ -459,16 +459,25 @@ Plan = Callable[[], tuple[store.Snapshot, merge.Merged]]
 def _write_with_retry(
     loc: paths.Location, plan: Plan, env: Mapping[str, str], snapshot: store.Snapshot, merged: merge.Merged
 ) -> tuple[store.Snapshot, merge.Merged, bool]:
-    """Write; when another writer got there first, re-read and merge again (the merge is pure)."""
+    """Write; when another writer got there first, re-read and merge again (the merge is pure).
+
+    The first try holds the lock only for the write; a retry holds it from the read on, so writers
+    that honour the lock (ours, OpenClaw 5.28+) cannot get in between again."""
+    def write() -> tuple[store.Snapshot, merge.Merged, bool]:
+        if merged.config != snapshot.data and snapshot.target.parent == loc.state_dir.resolve():
+            store.secure_dir(loc.state_dir)
+        return snapshot, merged, store.write_config(snapshot, merged.config, env)
+
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
-            if merged.config != snapshot.data and snapshot.target.parent == loc.state_dir.resolve():
-                store.secure_dir(loc.state_dir)
-            return snapshot, merged, store.write_config(snapshot, merged.config, env)
+            if attempt == 0:
+                return write()
+            with store.locked(snapshot.target):
+                snapshot, merged = plan()
+                return write()
         except ConflictError:
             if attempt == CONFLICT_RETRIES:
                 raise
-            snapshot, merged = plan()
     raise AssertionError("unreachable")
 
 

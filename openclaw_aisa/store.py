@@ -27,7 +27,7 @@ from .errors import ConfigError, ConflictError
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
 LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock
-LOCK_WAIT_SECONDS = 20
+LOCK_WAIT_SECONDS = 35  # longer than the stale rule: a hung holder's lock is taken over, not given up on
 MAX_BYTES = 32 * 1024 * 1024  # an OpenClaw config is a few KB; far more is a mistake, not a config
 MAX_DEPTH = 64  # OpenClaw's own config nests under 10 levels; pyjson5 stops at 32
 # `.<name>.<pid>.<random>.tmp`; `.<name>.<random>.tmp` and `.<name>.bak.<random>.tmp` as earlier versions named them.
@@ -173,7 +173,7 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
     try:
         if not directory.exists():
             directory.mkdir(parents=True, mode=0o700)
-        with _locked(path):
+        with locked(path):
             if read_bytes(path) != expect:
                 raise ConflictError(
                     f"{path} changed while openclaw-aisa was working (another program wrote it); "
@@ -258,6 +258,25 @@ def secure_dir(directory: Path) -> None:
             directory.chmod(st.st_mode & 0o700)
     except OSError as e:
         raise ConfigError(f"cannot secure {directory}: {e.strerror}; {_hint(e, directory)}") from None
+
+
+_held: set[Path] = set()
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold the config's lock across a whole read-merge-write: a writer that lost a race retries this
+    way, so it cannot lose again to another writer that takes the lock. Re-entrant: replace_file
+    inside it does not wait for the lock its own process holds."""
+    if path in _held:
+        yield
+        return
+    with _locked(path):
+        _held.add(path)
+        try:
+            yield
+        finally:
+            _held.discard(path)
 
 
 @contextmanager
