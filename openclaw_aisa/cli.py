@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -285,7 +285,9 @@ def cmd_onboard(args: argparse.Namespace, host: Host, env: Mapping[str, str], co
             _put_back(loc.dotenv, dotenv_raw, new_dotenv.encode())
         raise
     if written:
-        journal.update(loc.config, provider.id, merged.created)
+        failed = _journal(loc, provider.id, add=merged.created)
+        if failed:
+            warnings.append(f"the config is written, but {failed}; `openclaw-aisa remove` will then keep what this run added")
     plugin = _onboard_plugin(args, host, provider, command, env, loc, base_url)
 
     stored = "config (plain text)" if args.secret_input_mode == "plaintext" else (str(loc.dotenv) if persist or key.source == ".env" else "environment only")
@@ -481,6 +483,15 @@ def _write_with_retry(
     raise AssertionError("unreachable")
 
 
+def _journal(loc: paths.Location, provider: str, add: Iterable[str] = (), forget: bool = False) -> str | None:
+    """Record what onboarding created; a failure is worth a warning, not the command: the config is written."""
+    try:
+        journal.update(loc.config, provider, add, forget=forget)
+    except AisaError as e:
+        return f"its record of what onboarding added was not saved ({e})"
+    return None
+
+
 def _report_dry_run(args, console, loc, snapshot, merged, old_env: str, new_env: str, secrets: list[str], warnings) -> int:
     diff = _plan_diff(loc, snapshot, merged, old_env, new_env, secrets)
     if args.json:
@@ -652,7 +663,9 @@ def cmd_remove(args: argparse.Namespace, host: Host, env: Mapping[str, str], con
     if new_dotenv != dotenv_text:
         store.replace_file(loc.dotenv, new_dotenv.encode(), expect=dotenv_raw)
         console.say(f"  - removed {', '.join(provider.env_vars)} from {loc.dotenv}")
-    journal.update(loc.config, provider.id, forget=True)
+    failed = _journal(loc, provider.id, forget=True)
+    if failed:
+        console.warn(f"{provider.id} is removed, but {failed}")
     for change in merged.changes:
         if change.summary:
             console.say(f"  - {change.summary}")

@@ -389,3 +389,18 @@ def test_a_usage_error_is_one_line_that_points_at_the_help(run):
         "openclaw-aisa onboard: error: argument --auth-choice: invalid choice: 'nope' (choose from 'aisa-api-key'); "
         "see `openclaw-aisa onboard --help`\n"
     )
+
+
+def test_a_journal_that_cannot_be_saved_is_a_warning_and_the_config_stays_written(run, config_path, tmp_path, monkeypatch):
+    blocked = tmp_path / "state-is-a-file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))  # the journal's directory cannot be created
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 0, result.err
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == "https://api.aisa.one/v1"
+    warning = [line for line in result.err.splitlines() if "record of what onboarding added was not saved" in line]
+    assert len(warning) == 1 and "the config is written" in warning[0]
+    before = config_path.read_bytes()
+    removed = run("remove", "--non-interactive", "--primary", "openai/gpt-5")  # it needs that record: it says so
+    assert removed.code == 2 and removed.err.count("\n") == 1 and "move it away" in removed.err
+    assert config_path.read_bytes() == before
