@@ -7,11 +7,7 @@ and how to fix it, and never holds an API key: anything that looks like one is m
 
 from __future__ import annotations
 
-import difflib
-import email.utils
-import ipaddress
 import json
-import random
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -209,12 +205,14 @@ def suggest(model: str, ids: Iterable[str], n: int = 3) -> tuple[str, ...]:
     def prefix(other: str) -> int:
         return next((i for i, (a, b) in enumerate(zip(want, other)) if a != b), min(len(want), len(other)))
 
+    from difflib import SequenceMatcher
+
     scored = []
     for candidate in dict.fromkeys(ids):
         other = candidate.lower()
         if candidate == model:
             continue
-        ratio = difflib.SequenceMatcher(None, want, other).ratio()
+        ratio = SequenceMatcher(None, want, other).ratio()
         common = prefix(other)
         if ratio >= 0.6 or (family and common >= len(family) and ratio >= 0.4):
             scored.append((-common, -ratio, candidate))
@@ -246,6 +244,8 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
         return float(value)
     except ValueError:
         pass
+    import email.utils  # with socket and datetime: ~3 ms that offline commands need not pay
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -253,12 +253,16 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
     return when.timestamp() - (time.time() if now is None else now)
 
 
-def retry_delay(attempt: int, headers: Mapping[str, str] = {}, *, cap: float = 60.0, rng: Callable[[], float] = random.random, now: float | None = None) -> float:
+def retry_delay(attempt: int, headers: Mapping[str, str] = {}, *, cap: float = 60.0, rng: Callable[[], float] | None = None, now: float | None = None) -> float:
     """Seconds before retry number `attempt` (0-based): the server's wish if it is sane (0 < wait <=
     cap), else openai-python's backoff, 0.5 s doubling up to 8 s, minus up to 25 % jitter."""
     wanted = retry_after(headers, now)
     if wanted is not None and 0 < wanted <= cap:
         return wanted
+    if rng is None:
+        import random
+
+        rng = random.random
     return min(INITIAL_DELAY * 2.0**attempt, MAX_DELAY) * (1 - 0.25 * rng())
 
 
@@ -286,6 +290,8 @@ def check_base_url(url: str) -> str:
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -7,7 +7,6 @@ cannot be reached, a stale list is better than none, and is reported as stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -88,14 +87,16 @@ def listing(entries: Iterable[Mapping[str, Any]], provider: Provider, fetched_at
 
 def cache_path(base_url: str) -> Path:
     """One cache file per endpoint; never keyed by, nor holding, the key."""
-    from .catalog import cache_dir
+    from .catalog import cache_dir, checksum
 
-    return cache_dir() / f"live-models-{hashlib.sha256(base_url.encode()).hexdigest()[:16]}.json"
+    return cache_dir() / f"live-models-{checksum(base_url.encode())}.json"
 
 
 def read_cache(base_url: str) -> tuple[float, list[dict]] | None:
     try:
         data = json.loads(cache_path(base_url).read_bytes())
+        if data["base_url"] != base_url:  # the file name is a checksum: make sure it is this endpoint's
+            return None
         return float(data["fetched_at"]), [e for e in data["data"] if isinstance(e, dict)]
     except (OSError, ValueError, KeyError, TypeError):
         return None
