@@ -2,7 +2,7 @@
 
 1. Offline commands, each a fresh `python -m openclaw_aisa` process, against `python -c pass` and
    against the real `openclaw config validate --json` (2026.9.6) on the same config.
-2. Merge and write (`apply_auth` + `render` + `write_config`) of configs from 1 KB to 10 MB, against
+2. Merge and write (`apply_auth` + `write_config`, as `onboard` does) of configs from 1 KB to 10 MB, against
    `json.loads` + `json.dumps` of the same file; the exponent of time against size.
 3. The SSE reader (`AisaClient.chat_stream`) on a loopback stream, against httpx `iter_lines()` +
    `json.loads`, openai-python's SSE decoder, and openai-python's client.
@@ -199,10 +199,12 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
         checks["openclaw_validate"] = done.stdout.strip()[-200:]
         if '"valid":true' not in done.stdout.replace(" ", ""):
             raise SystemExit(f"openclaw config validate does not accept the benchmark config:\n{done.stdout}\n{done.stderr}")
+        plugged, plugged_env = _onboarded_with_plugin(python, claw, home / "with-plugin")
+        checks["openclaw_validate_with_plugin"] = plugged
     else:
         note(f"OpenClaw {OPENCLAW_VERSION} is not installed ({claw.entry}): no ratio against it; run scripts/install-openclaw.sh")
 
-    times: dict[str, list[float]] = {name: [] for name in ["python -c pass", *ours, "openclaw config validate"]}
+    times: dict[str, list[float]] = {name: [] for name in ["python -c pass", *ours, "openclaw config validate", PLUGGED]}
     rss: dict[str, list[int]] = {name: [] for name in times}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     launcher = Launcher(home)
@@ -210,6 +212,7 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
         runs = [("python -c pass", python + ["-c", "pass"], env), *((n, a, env) for n, a in ours.items())]
         if validate and rep < plan.validate_reps:
             runs.append(("openclaw config validate", validate, claw_env))
+            runs.append((PLUGGED, validate, plugged_env))
         for name, argv, run_env in runs:
             seconds, code, maxrss, cpu_seconds = launcher.run(argv, run_env)
             if name in expected and code != expected[name]:
@@ -223,6 +226,7 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
     bare = median(times["python -c pass"])
     claw_time = median(times["openclaw config validate"]) if times["openclaw config validate"] else None
     claw_cpu = median(cpu["openclaw config validate"]) if cpu["openclaw config validate"] else None
+    plugged_time = median(times[PLUGGED]) if times[PLUGGED] else None
     rows = []
     for name in times:
         if not times[name]:
@@ -236,6 +240,7 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
             "max_ms": round(max(times[name]) * 1000, 1),
             "x_bare_python": round(t / bare, 2),
             "openclaw_validate_x_faster": round(claw_time / t, 1) if claw_time else None,
+            "openclaw_validate_with_plugin_x_faster": round(plugged_time / t, 1) if plugged_time else None,
             "cpu_ms": round(median(cpu[name]) * 1000, 1),
             "openclaw_validate_x_cpu": round(claw_cpu / median(cpu[name]), 1) if claw_cpu else None,
             "peak_rss_mib": round(median(rss[name]) / 1024, 1),
@@ -246,6 +251,28 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
     if want_profile or missed:
         result["profiles"] = {name: profile_command(ours[name], env, home) for name in (missed if not want_profile else ours)}
     return result
+
+
+PLUGGED = "openclaw config validate (our plugin installed)"
+
+
+def _onboarded_with_plugin(python: list[str], claw: OpenClaw, home: Path) -> tuple[str, dict[str, str]]:
+    """A second home onboarded as users have it, native plugin installed: OpenClaw then loads the
+    plugin on every command, so `config validate` takes longer there. Reported beside the plain case."""
+    home.mkdir()
+    env = command_env(home)
+    env["PATH"] = f"{claw.node.parent}{os.pathsep}{env.get('PATH', '')}"
+    wrapper = home / "openclaw"
+    wrapper.write_text(f'#!/bin/sh\nexec "{claw.node}" "{claw.entry}" "$@"\n')
+    wrapper.chmod(0o755)
+    done = subprocess.run(python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--aisa-api-key", KEY, "--openclaw", str(wrapper)],
+                          env=env, cwd=home, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"onboarding with the native plugin failed:\n{done.stdout}\n{done.stderr}")
+    check = subprocess.run([str(claw.node), str(claw.entry), "config", "validate", "--json"], env=env, cwd=home, capture_output=True, text=True, timeout=300)
+    if '"valid":true' not in check.stdout.replace(" ", ""):
+        raise SystemExit(f"openclaw config validate does not accept the onboarded config:\n{check.stdout}\n{check.stderr}")
+    return check.stdout.strip()[-200:], env
 
 
 def profile_command(argv: list[str], env: dict[str, str], home: Path) -> dict[str, list[str]]:
@@ -311,13 +338,13 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
         t1 = time.perf_counter()
         merged = merge.apply_auth(snapshot.data, provider, auth, options)
         t2 = time.perf_counter()
-        store.render(merged.config)
-        t3 = time.perf_counter()
         if not store.write_config(snapshot, merged.config, {}):
             raise SystemExit("the merge changed nothing: the benchmark would not measure a write")
+        t3 = time.perf_counter()
+        store.render(merged.config)  # write_config's share that is rendering, timed apart (not in total)
         t4 = time.perf_counter()
-        return {"read": t1 - t0, "apply_auth": t2 - t1, "render": t3 - t2, "write_config": t4 - t3, "total": t4 - t1,
-                "onboard_path": (t2 - t1) + (t4 - t3)}
+        return {"read": t1 - t0, "apply_auth": t2 - t1, "write_config": t3 - t2, "render": t4 - t3, "total": t3 - t1,
+                "with_read": t3 - t0}
 
     def baseline(raw: bytes) -> dict[str, float]:
         t0 = time.perf_counter()
@@ -378,7 +405,6 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
                 path.write_bytes(largest)
                 snapshot = store.read_config(path)
                 merged = merge.apply_auth(snapshot.data, provider, auth, options)
-                store.render(merged.config)
                 store.write_config(snapshot, merged.config, {})
             profiler = cProfile.Profile()
             profiler.runcall(once)
@@ -407,7 +433,6 @@ def merge_memory(raw: bytes, path: Path, provider, auth, options) -> tuple[int, 
     try:
         start = tracemalloc.get_traced_memory()[0]
         merged = merge.apply_auth(snapshot.data, provider, auth, options)
-        store.render(merged.config)
         store.write_config(snapshot, merged.config, {})
         ours = tracemalloc.get_traced_memory()[1] - start
         del merged, snapshot
@@ -746,15 +771,15 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     if merged and merged["rows"]:
         big = merged["rows"][-1]
         if any(r["file_bytes"] >= 9 * MB for r in merged["refused"]):
-            out.append({"target": f"apply_auth + render + write_config of 10 MB <= {TARGETS['merge_10mb_seconds']} s",
+            out.append({"target": f"apply_auth + write_config of 10 MB <= {TARGETS['merge_10mb_seconds']} s",
                         "value": "not measured: store.read_config refused the file", "met": False})
         if big["file_bytes"] >= 9 * MB:
-            out.append({"target": f"apply_auth + render + write_config of {big['file_bytes'] / MB:.1f} MB <= {TARGETS['merge_10mb_seconds']} s",
+            out.append({"target": f"apply_auth + write_config of {big['file_bytes'] / MB:.1f} MB <= {TARGETS['merge_10mb_seconds']} s",
                         "value": f"{big['median_ms']['total'] / 1000:.3f} s", "met": big["median_ms"]["total"] <= TARGETS["merge_10mb_seconds"] * 1000})
-            out.append({"target": f"(same, as `onboard` writes: apply_auth + write_config, one render) <= {TARGETS['merge_10mb_seconds']} s",
-                        "value": f"{big['median_ms']['onboard_path'] / 1000:.3f} s", "met": big["median_ms"]["onboard_path"] <= TARGETS["merge_10mb_seconds"] * 1000})
-        out.append({"target": "(check) merge time no worse than linear in size: exponent between the two largest sizes <= 1.15", "value": str(merged["exponent_largest_two"]),
-                    "met": merged["exponent_largest_two"] is not None and merged["exponent_largest_two"] <= 1.15})
+            out.append({"target": f"(same, with the read: read_config + apply_auth + write_config) <= {TARGETS['merge_10mb_seconds']} s",
+                        "value": f"{big['median_ms']['with_read'] / 1000:.3f} s", "met": big["median_ms"]["with_read"] <= TARGETS["merge_10mb_seconds"] * 1000})
+        out.append({"target": "merge time linear in size: fitted exponent over >= 100 KB <= 1.1", "value": f"{merged['exponent_from_100kb']} (two largest: {merged['exponent_largest_two']})",
+                    "met": merged["exponent_from_100kb"] is not None and merged["exponent_from_100kb"] <= 1.1})
     stream = result.get("sse")
     if stream:
         rows = {r["reader"]: r for r in stream["rows"]}
@@ -786,16 +811,16 @@ def report(result: dict[str, Any]) -> str:
         c = result["commands"]
         out.append(f"1. Offline commands: `{c['python']} -m openclaw_aisa ...`, a fresh process each (wall time; CPU = user + system of all threads; peak RSS = ru_maxrss)")
         out.append(table(
-            ["command", "reps", "median ms", "x bare python", "openclaw validate / ours", "CPU ms", "validate CPU / ours", "peak RSS MiB"],
-            [[r["command"], r["reps"], r["median_ms"], r["x_bare_python"], r["openclaw_validate_x_faster"], r["cpu_ms"], r["openclaw_validate_x_cpu"], r["peak_rss_mib"]] for r in c["rows"]],
+            ["command", "reps", "median ms", "x bare python", "openclaw validate / ours", "(plugin installed) / ours", "CPU ms", "validate CPU / ours", "peak RSS MiB"],
+            [[r["command"], r["reps"], r["median_ms"], r["x_bare_python"], r["openclaw_validate_x_faster"], r["openclaw_validate_with_plugin_x_faster"], r["cpu_ms"], r["openclaw_validate_x_cpu"], r["peak_rss_mib"]] for r in c["rows"]],
         ) + "\n")
     if "merge" in result:
         g = result["merge"]
-        out.append("2. apply_auth + render + write_config, ms (the read is not counted; onboard path = apply_auth + write_config; peak = tracemalloc)")
+        out.append("2. merge and write: apply_auth + write_config (as onboard does), ms; render = write_config's rendering, timed apart; peak = tracemalloc")
         out.append(table(
-            ["file bytes", "models", "reps", "(read)", "apply_auth", "render", "write_config", "total ms", "onboard path", "loads+dumps ms", "x loads+dumps", "x indent=2", "peak MiB", "x base peak"],
-            [[f"{r['file_bytes']:,}", f"{r['models']:,}", r["reps"], r["median_ms"]["read"], r["median_ms"]["apply_auth"], r["median_ms"]["render"], r["median_ms"]["write_config"],
-              r["median_ms"]["total"], r["median_ms"]["onboard_path"], r["baseline_ms"]["loads_dumps"], r["x_loads_dumps"], r["x_loads_dumps_indent2"], r["peak_mib"], r["x_baseline_peak"]] for r in g["rows"]],
+            ["file bytes", "models", "reps", "read", "apply_auth", "write_config", "(render)", "total ms", "with read", "loads+dumps ms", "x loads+dumps", "x indent=2", "peak MiB", "x base peak"],
+            [[f"{r['file_bytes']:,}", f"{r['models']:,}", r["reps"], r["median_ms"]["read"], r["median_ms"]["apply_auth"], r["median_ms"]["write_config"], r["median_ms"]["render"],
+              r["median_ms"]["total"], r["median_ms"]["with_read"], r["baseline_ms"]["loads_dumps"], r["x_loads_dumps"], r["x_loads_dumps_indent2"], r["peak_mib"], r["x_baseline_peak"]] for r in g["rows"]],
         ))
         for r in g.get("refused", []):
             out.append(f"refused: {r['file_bytes']:,} bytes ({r['models']:,} models): {r['error']}")
