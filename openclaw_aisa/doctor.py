@@ -98,7 +98,7 @@ def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
     comes before the ones that read refs. `after(ctx, fixed)` is the context to diagnose again.
     """
     wanted = {f.check for f in findings if f.fixable}
-    edit = merge._Edit(merge.copy_json(ctx.config))
+    edit = merge.Edit(merge.copy_json(ctx.config))
     for checks, repair in _REPAIRS:
         if wanted & checks and isinstance(_block(edit.config, ctx.provider.id), dict):
             repair(edit, ctx)
@@ -185,7 +185,7 @@ def _check_block(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         if isinstance(m.get("compat"), dict):
             yield from _check_keys(ctx, "compat", m["compat"], f"{where}.compat")
         yield from _check_tokens(ctx, m, where)
-    drift = [p.ref(m["id"]) for m in _entries(block) if (model := p.model(m["id"])) and merge._field_diffs(m, model_entry(p, model, ctx.openclaw_version))]
+    drift = [p.ref(m["id"]) for m in _entries(block) if (model := p.model(m["id"])) and merge.field_diffs(m, model_entry(p, model, ctx.openclaw_version))]
     if drift:
         yield Finding("block.drift", "info", f"{', '.join(drift)} differ{'s' * (len(drift) == 1)} from the current catalogue (limits, prices, input or compat)",
                       f"`{ctx.onboard} --refresh-models` updates them (`--dry-run` shows how)", False, f"{at}.models")
@@ -235,7 +235,7 @@ def _check_tokens(ctx: Context, m: dict[str, Any], where: str) -> Iterator[Findi
                       how, model is not None, f"{where}.maxTokens")
 
 
-def _fix_fields(edit: merge._Edit, ctx: Context) -> None:
+def _fix_fields(edit: merge.Edit, ctx: Context) -> None:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}"
     block = _block(edit.config, p.id)
     for key, value in (("baseUrl", p.base_url), ("api", p.api)):
@@ -252,14 +252,14 @@ def _fix_fields(edit: merge._Edit, ctx: Context) -> None:
             edit.change(f"{at}.models", f"{p.ref(m['id'])}: name set to {m['name']!r}")
 
 
-def _fix_ids(edit: merge._Edit, ctx: Context) -> None:
+def _fix_ids(edit: merge.Edit, ctx: Context) -> None:
     """De-prefix ids, replace alias ids (refs follow), and move compat keys found at model level into compat."""
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}.models"
     block = _block(edit.config, p.id)
     models, good = block.get("models"), _entries(block)
     if not isinstance(models, list):
         return
-    renames, _ = merge._repair_models(edit, p, good)
+    renames, _ = merge.repair_models(edit, p, good)
     kept = {id(m) for m in good}
     models[:] = [m for m in models if id(m) in kept or not _well_formed(m)]
     model_keys, compat_keys = accepted_keys("model", ctx.openclaw_version), accepted_keys("compat", ctx.openclaw_version)
@@ -272,10 +272,10 @@ def _fix_ids(edit: merge._Edit, ctx: Context) -> None:
             else:
                 why = "compat has one" if isinstance(compat, dict) and key in compat else f"OpenClaw {ctx.openclaw_version} rejects it in compat too"
                 edit.change(at, f"{p.ref(m['id'])}: dropped model-level {key} (OpenClaw rejects it there; {why})")
-    merge._rename_refs(edit, renames)
+    merge.rename_refs(edit, renames)
 
 
-def _fix_rejected_keys(edit: merge._Edit, ctx: Context) -> None:
+def _fix_rejected_keys(edit: merge.Edit, ctx: Context) -> None:
     """Keys that other versions accept and the target rejects: without them the target loads the config."""
     p, target = ctx.provider, ctx.openclaw_version
     if not target:
@@ -294,7 +294,7 @@ def _fix_rejected_keys(edit: merge._Edit, ctx: Context) -> None:
             edit.change(at, f"{where}: removed {', '.join(gone)} (OpenClaw {target} rejects {'it' if len(gone) == 1 else 'them'})")
 
 
-def _fix_tokens(edit: merge._Edit, ctx: Context) -> None:
+def _fix_tokens(edit: merge.Edit, ctx: Context) -> None:
     p = ctx.provider
     for m in _entries(_block(edit.config, p.id)):
         thinking, model = _thinking(p, _served_id(p, m["id"]))
@@ -382,7 +382,7 @@ def _check_flat_env(ctx: Context) -> Iterator[Finding]:
                           f"moves it to env.vars.{var} (valid on every version)", True, f"env.{var}")
 
 
-def _fix_key(edit: merge._Edit, ctx: Context) -> None:
+def _fix_key(edit: merge.Edit, ctx: Context) -> None:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
     block, var = _block(edit.config, p.id), _key_var(p)
     api_key = block.get("apiKey")
@@ -394,7 +394,7 @@ def _fix_key(edit: merge._Edit, ctx: Context) -> None:
         edit.change(at, f"apiKey set: env reference to {var}", created=True)
 
 
-def _fix_flat_env(edit: merge._Edit, ctx: Context) -> None:
+def _fix_flat_env(edit: merge.Edit, ctx: Context) -> None:
     env = edit.config.get("env")
     for var in ctx.provider.env_vars:
         if isinstance(env, dict) and isinstance(env.get(var), str) and isinstance(env.setdefault("vars", {}), dict):
@@ -480,7 +480,7 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(check, "error", f"{ref} is {role} but names no configured {p.label} model", f"left alone: {hint}", False, path)
 
 
-def _ensure_model(edit: merge._Edit, ctx: Context, model_id: str) -> None:
+def _ensure_model(edit: merge.Edit, ctx: Context, model_id: str) -> None:
     p = ctx.provider
     block = _block(edit.config, p.id)
     model = p.model(model_id)
@@ -490,14 +490,14 @@ def _ensure_model(edit: merge._Edit, ctx: Context, model_id: str) -> None:
     edit.change(f"models.providers.{p.id}.models", f"added {p.ref(model_id)} from the catalogue (a primary or fallback names it)")
 
 
-def _fix_refs(edit: merge._Edit, ctx: Context) -> None:
+def _fix_refs(edit: merge.Edit, ctx: Context) -> None:
     p = ctx.provider
     for path, ref in _refs(edit.config):
         pid, model_id = split_ref(ref)
         check, target = _classify(p, _known(p, _block(edit.config, p.id)), model_id) if pid == p.id else (None, None)
         if check == "ref.translation" and path != "agents.defaults.model.fallbacks":
             _ensure_model(edit, ctx, target)
-            merge._set_primary(edit, p.ref(target))
+            merge.point_primary(edit, p.ref(target))
         elif check == "ref.translation":
             fallbacks = edit.config["agents"]["defaults"]["model"]["fallbacks"]
             if ref in fallbacks:
@@ -505,7 +505,7 @@ def _fix_refs(edit: merge._Edit, ctx: Context) -> None:
                 edit.change(path, f"removed translation model {ref} from the fallbacks")
         elif check == "ref.alias" and target:
             _ensure_model(edit, ctx, target)
-            merge._rename_refs(edit, {ref: p.ref(target)})
+            merge.rename_refs(edit, {ref: p.ref(target)})
         elif check == "ref.not-configured":
             _ensure_model(edit, ctx, target)
 
@@ -528,9 +528,9 @@ def _check_allowlist(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
                       "adds them", True, path)
 
 
-def _fix_allowlist(edit: merge._Edit, ctx: Context) -> None:
+def _fix_allowlist(edit: merge.Edit, ctx: Context) -> None:
     for _, missing in _missing_from_allowlists(ctx, edit.config, _block(edit.config, ctx.provider.id)):
-        merge._allow(edit, missing)
+        merge.add_to_allowlist(edit, missing)
 
 
 # --- temperature on models that fix their own ----------------------------------------------------------
@@ -597,7 +597,7 @@ def _check_temperature(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]
                               False, f"{path}.params.temperature")
 
 
-def _fix_temperature(edit: merge._Edit, ctx: Context) -> None:
+def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
     p = ctx.provider
     allow = merge.dig(edit.config, "agents", "defaults", "models")
     for ref, entry in (allow.items() if isinstance(allow, dict) else ()):
@@ -649,7 +649,7 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
                           f"left alone: {hint}change the id, or `openclaw-aisa models sync --apply` removes it", False, f"models.providers.{p.id}.models[{i}].id")
 
 
-_REPAIRS: tuple[tuple[frozenset[str], Callable[[merge._Edit, Context], None]], ...] = (
+_REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ...] = (
     (frozenset({"block.missing-field"}), _fix_fields),
     (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),
     (frozenset({"block.rejected-key"}), _fix_rejected_keys),

@@ -5,6 +5,9 @@ Rules (as OpenClaw's own provider onboarding): keep what the user has (other pro
 `apiKey` and `baseUrl`, edited models, the primary and fallbacks, aliases); append missing model ids;
 set the primary only when there is none or when asked; add refs to an allowlist only where one is
 active; never make a translation model the primary or a fallback.
+
+The steps that work on an `Edit` (repair_models, rename_refs, point_primary, add_to_allowlist,
+field_diffs) are public: doctor's repairs are built from the same ones.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ class Options:
 
 
 @dataclass
-class _Edit:
+class Edit:
     """The config being edited and what was done to it."""
 
     config: dict[str, Any]
@@ -134,7 +137,7 @@ _SHAPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
 )
 
 
-def _check_shapes(edit: _Edit, provider: Provider) -> None:
+def _check_shapes(edit: Edit, provider: Provider) -> None:
     """Refuse a wrong type anywhere on our paths before changing anything (OpenClaw refuses such a file too)."""
     for path, expected in _SHAPES + ((f"models.providers.{provider.id}", dict), (f"models.providers.{provider.id}.models", list)):
         edit.get(path, expected)
@@ -142,7 +145,7 @@ def _check_shapes(edit: _Edit, provider: Provider) -> None:
 
 def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, options: Options = Options()) -> Merged:
     """Merge an auth choice's result into `config` (not modified)."""
-    edit = _Edit(copy_json(config))
+    edit = Edit(copy_json(config))
     _check_shapes(edit, provider)
     pid = provider.id
     block = result.config_patch["models"]["providers"][pid]
@@ -157,17 +160,17 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     if edit.get("models.mode", str) is None:
         edit.ensure("models")["mode"] = "merge"
         edit.change("models.mode", 'set models.mode to "merge" (other providers stay visible)', created=True)
-    _rename_refs(edit, renames)
+    rename_refs(edit, renames)
     configured = [m["id"] for m in edit.get(f"models.providers.{pid}.models", list) or [] if isinstance(m, dict)]
     _set_primary_if_needed(edit, provider, configured, options.primary, result.default_model)
     wanted = {m["id"] for m in block["models"]}
-    _allow(edit, [provider.ref(i) for i in configured if i in wanted])
+    add_to_allowlist(edit, [provider.ref(i) for i in configured if i in wanted])
     _warn_translation_in_use(edit, provider)
     return edit.done()
 
 
 def _merge_provider(
-    edit: _Edit, provider: Provider, existing: dict[str, Any], block: dict[str, Any], options: Options
+    edit: Edit, provider: Provider, existing: dict[str, Any], block: dict[str, Any], options: Options
 ) -> dict[str, str]:
     pid, at = provider.id, f"models.providers.{provider.id}"
     models = edit.get(f"{at}.models", list)
@@ -176,7 +179,7 @@ def _merge_provider(
     for i, m in enumerate(models):
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
             raise ConfigError(f"{at}.models[{i}] needs an \"id\" string; fix or remove that entry")
-    renames, seed_copies = _repair_models(edit, provider, models)
+    renames, seed_copies = repair_models(edit, provider, models)
     _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
@@ -208,7 +211,7 @@ def _merge_provider(
         mine = have.get(wanted["id"])
         if mine is None:
             continue
-        diffs = _field_diffs(mine, wanted)
+        diffs = field_diffs(mine, wanted)
         if not diffs:
             continue
         if options.refresh_models or wanted["id"] in seed_copies:
@@ -230,7 +233,8 @@ def _merge_provider(
     return renames
 
 
-def _field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+def field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """How a configured model's catalogue fields differ from the catalogue's, one "x a -> b" each."""
     out = [f"{k} {mine.get(k, '(none)')} -> {wanted[k]}" for k in CATALOGUE_FIELDS if k in wanted and mine.get(k) != wanted[k]]
     compat = mine.get("compat") if isinstance(mine.get("compat"), dict) else {}
     out += [f"compat.{k} {compat.get(k, '(none)')} -> {v}" for k, v in (wanted.get("compat") or {}).items() if compat.get(k) != v]
@@ -248,7 +252,7 @@ def _owned_compat_keys(provider: Provider, model_id: str) -> set[str]:
     return keys
 
 
-def _drop_rejected_compat(edit: _Edit, provider: Provider, models: list[dict[str, Any]], version: str | None) -> None:
+def _drop_rejected_compat(edit: Edit, provider: Provider, models: list[dict[str, Any]], version: str | None) -> None:
     """Keys we wrote for a newer OpenClaw make an older one refuse the whole file: take them out."""
     target = parse_version(version) if version else None
     if target is None:
@@ -269,7 +273,7 @@ def _drop_rejected_compat(edit: _Edit, provider: Provider, models: list[dict[str
                     )
 
 
-def _repair_models(edit: _Edit, provider: Provider, models: list[dict[str, Any]]) -> tuple[dict[str, str], set[str]]:
+def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) -> tuple[dict[str, str], set[str]]:
     """Fix what the seed's block and old docs got wrong.
 
     Returns the refs renamed on the way, and the ids of entries that carried the `aisa/` prefix:
@@ -316,7 +320,8 @@ def _describe_key(value: Any) -> str:
     return "an inline key" if isinstance(value, str) else "a secret reference"
 
 
-def _rename_refs(edit: _Edit, renames: dict[str, str]) -> None:
+def rename_refs(edit: Edit, renames: dict[str, str]) -> None:
+    """Point the refs to renamed models (primary, fallbacks, both allowlists) at their new ids."""
     if not renames:
         return
     model = edit.get("agents.defaults.model", (str, dict))
@@ -397,7 +402,8 @@ def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
         raise UsageError(f"{ref} is a translation model (one turn, no tools) and cannot drive an agent; choose {', '.join(chat)}")
 
 
-def _set_primary(edit: _Edit, ref: str) -> None:
+def point_primary(edit: Edit, ref: str) -> None:
+    """Make `ref` the primary, in the form (string or object) the config has; fallbacks stay."""
     model = edit.get("agents.defaults.model", (str, dict))
     before = current_primary(edit.config)
     if isinstance(model, str):
@@ -409,17 +415,17 @@ def _set_primary(edit: _Edit, ref: str) -> None:
         edit.change("agents.defaults.model.primary", f"primary model: {before or '(none)'} -> {ref}", created=created)
 
 
-def _set_primary_if_needed(edit: _Edit, provider: Provider, configured: list[str], wanted: str | None, default: str) -> None:
+def _set_primary_if_needed(edit: Edit, provider: Provider, configured: list[str], wanted: str | None, default: str) -> None:
     current = current_primary(edit.config)
     if wanted:
         _check_ref(provider, configured, wanted)
         if wanted != current:
-            _set_primary(edit, wanted)
+            point_primary(edit, wanted)
     elif current is None:
-        _set_primary(edit, default)
+        point_primary(edit, default)
 
 
-def _allow(edit: _Edit, refs: list[str]) -> None:
+def add_to_allowlist(edit: Edit, refs: list[str]) -> None:
     """Add refs to an active allowlist (a non-empty map, or modelPolicy.allow); never start one."""
     allow = edit.get("agents.defaults.models")
     if allow:
@@ -436,7 +442,7 @@ def _allow(edit: _Edit, refs: list[str]) -> None:
             edit.change("agents.defaults.modelPolicy.allow", f"allowed {', '.join(missing)} in modelPolicy.allow")
 
 
-def _warn_translation_in_use(edit: _Edit, provider: Provider) -> None:
+def _warn_translation_in_use(edit: Edit, provider: Provider) -> None:
     model = edit.get("agents.defaults.model", (str, dict))
     fallbacks = model.get("fallbacks") if isinstance(model, dict) else None
     refs = [current_primary(edit.config)] + (fallbacks if isinstance(fallbacks, list) else [])
@@ -451,15 +457,15 @@ def _warn_translation_in_use(edit: _Edit, provider: Provider) -> None:
 
 def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
     """`models set`: make a configured model of `provider` the primary (and allow it where needed)."""
-    edit = _Edit(copy_json(config))
+    edit = Edit(copy_json(config))
     _check_shapes(edit, provider)
     if edit.get(f"models.providers.{provider.id}") is None:
         raise UsageError(f"{provider.label} is not configured yet; run `openclaw-aisa onboard` first")
     configured = [m["id"] for m in edit.get(f"models.providers.{provider.id}.models", list) or [] if isinstance(m, dict)]
     _check_ref(provider, configured, ref)
     if current_primary(edit.config) != ref:
-        _set_primary(edit, ref)
-    _allow(edit, [ref])
+        point_primary(edit, ref)
+    add_to_allowlist(edit, [ref])
     return edit.done()
 
 
@@ -486,7 +492,7 @@ def new_model_entry(provider: Provider, model_id: str, version: str | None = Non
 
 def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], version: str | None = None) -> Merged:
     """`models add`: append entries for ids not configured yet, and allow them where an allowlist is active."""
-    edit = _Edit(copy_json(config))
+    edit = Edit(copy_json(config))
     _check_shapes(edit, provider)
     at = f"models.providers.{provider.id}"
     if edit.get(at) is None:
@@ -507,13 +513,13 @@ def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], v
             f"reasoning {str(entry['reasoning']).lower()}, no price"
         )
         edit.change(f"{at}.models", f"added {provider.ref(model_id)} ({how})")
-    _allow(edit, [provider.ref(i) for i in added])
+    add_to_allowlist(edit, [provider.ref(i) for i in added])
     return edit.done()
 
 
 def remove_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], *, primary: str | None = None) -> Merged:
     """`models sync --apply`: take out entries and every ref to them; a removed primary needs `primary`."""
-    edit = _Edit(copy_json(config))
+    edit = Edit(copy_json(config))
     gone_ids = set(ids)
     refs = {provider.ref(i) for i in gone_ids}
     current = current_primary(edit.config)
@@ -524,7 +530,7 @@ def remove_models(config: dict[str, Any], provider: Provider, ids: Iterable[str]
             raise UsageError(f"--primary {primary} is being removed too; choose a model that stays")
         configured = [i for i in configured_ids(edit.config, provider.id) if i not in gone_ids]
         _check_ref(provider, configured, primary)
-        _set_primary(edit, primary)
+        point_primary(edit, primary)
     models = edit.get(f"models.providers.{provider.id}.models", list) or []
     kept = [m for m in models if not (isinstance(m, dict) and m.get("id") in gone_ids)]
     if len(kept) != len(models):
@@ -556,7 +562,7 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     A primary pointing at the provider is replaced by `primary`, or removed when onboarding had set
     it where there was none (it is in `created`); otherwise the caller must ask (UsageError).
     """
-    edit = _Edit(copy_json(config))
+    edit = Edit(copy_json(config))
     pid, prefix = provider.id, f"{provider.id}/"
     created = set(created)
     if primary and primary.startswith(prefix):
@@ -564,14 +570,14 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     current = current_primary(edit.config)
     if current and current.startswith(prefix):
         if primary:
-            _set_primary(edit, primary)
+            point_primary(edit, primary)
         elif "agents.defaults.model.primary" in created and isinstance(edit.get("agents.defaults.model", (str, dict)), dict):
             del edit.config["agents"]["defaults"]["model"]["primary"]
             edit.change("agents.defaults.model.primary", f"removed primary {current} (onboarding had set it; there was none before)")
         else:
             raise UsageError(f"the primary model is {current}; say what replaces it with --primary PROVIDER/MODEL")
     elif primary and primary != current:
-        _set_primary(edit, primary)
+        point_primary(edit, primary)
     providers = edit.get("models.providers")
     if providers and pid in providers:
         del providers[pid]
@@ -598,7 +604,7 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     return edit.done()
 
 
-def _prune_created(edit: _Edit, created: set[str]) -> None:
+def _prune_created(edit: Edit, created: set[str]) -> None:
     """Undo what onboarding created and is now unused: `models.mode` with no provider left, empty objects."""
     models = edit.config.get("models")
     if "models.mode" in created and isinstance(models, dict) and not models.get("providers") and models.get("mode") == "merge":
