@@ -11,12 +11,12 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import httpx
 
 from . import gateway, sse
+from .catalog import load_catalog
 from .errors import UsageError
 from .keys import mask
 from .gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
@@ -90,7 +90,7 @@ class AisaClient:
             base_url=self.base_url + "/",
             auth=_OriginAuth(key, _origin(url)),
             timeout=timeouts.httpx(),
-            headers={"User-Agent": f"openclaw-aisa/{version()}"},
+            headers={"User-Agent": f"openclaw-aisa/{load_catalog().plugin.version}"},
             follow_redirects=False,
             transport=transport,
         )
@@ -235,15 +235,3 @@ def _reason(e: BaseException) -> str:
         cause = cause.__cause__ or cause.__context__
     kinds = {httpx.ConnectError: "connection failed", httpx.RemoteProtocolError: "the connection closed without a proper answer", httpx.ProxyError: "the proxy failed", httpx.UnsupportedProtocol: "unsupported URL scheme"}
     return next((text for kind, text in kinds.items() if isinstance(e, kind)), type(e).__name__)
-
-
-@cache
-def version() -> str:
-    """The package version, read the way the build reads it (the first `version = ` in plugin.toml)."""
-    from .catalog import bundled_path
-
-    try:
-        m = re.search(r'(?m)^version = "([^"]+)"', bundled_path().read_text(encoding="utf-8"))
-    except OSError:
-        m = None
-    return m.group(1) if m else "unknown"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+import tomllib
+from pathlib import Path
 
 import pytest
 
-from openclaw_aisa import client as client_module
 from openclaw_aisa.client import AisaClient, KeyCheck, Timeouts
 from openclaw_aisa.errors import UsageError
 from openclaw_aisa.gateway import (
@@ -23,6 +24,8 @@ from openclaw_aisa.gateway import (
 
 from .conftest import KEY
 from .fake_aisa import FakeAisa
+
+PLUGIN_TOML = Path(__file__).resolve().parents[1] / "plugin.toml"
 
 HI = [{"role": "user", "content": "hi"}]
 CHAT = "/v1/chat/completions"
@@ -61,7 +64,7 @@ def test_list_models_sends_the_key_and_our_user_agent(fake_aisa, aisa):
     sent = fake_aisa.requests[0]
     assert (sent.method, sent.path) == ("GET", "/v1/models")
     assert sent.headers["authorization"] == f"Bearer {KEY}"
-    assert sent.headers["user-agent"] == f"openclaw-aisa/{client_module.version()}" and client_module.version() != "unknown"
+    assert sent.headers["user-agent"] == f"openclaw-aisa/{tomllib.loads(PLUGIN_TOML.read_text())['plugin']['version']}"
 
 
 def test_list_models_skips_entries_without_an_id(fake_aisa, aisa):
