@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -166,6 +167,52 @@ def render_table(entries: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def render_chart(report: dict[str, Any]) -> str:
+    """A self-contained HTML page (inline SVG, no script, no download) of `report`: per model, bars
+    for the median time to first token and total time with a p90 tick, and the median tokens/s."""
+    from html import escape
+
+    models = [e for e in report["models"] if e["total_s"]]
+    label_w, bar_w, row_h = 12 + 7 * max([len(e["model"]) for e in models] or [10]), 420, 22
+    slowest = max([e["total_s"]["p90"] for e in models] or [1.0]) or 1.0
+    fastest = max([e["tokens_per_s"]["median"] for e in models if e["tokens_per_s"]] or [1.0]) or 1.0
+
+    def bar(y: int, figures: dict[str, float], scale: float, colour: str, what: str, unit: str, model: str) -> str:
+        width, tick = figures["median"] / scale * bar_w, figures.get("p90", figures["median"]) / scale * bar_w
+        value = f"{figures['median']:.3f} s" if unit == "s" else f"{figures['median']:.1f} tok/s"
+        return (f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="8" fill="{colour}" data-model="{escape(model)}" '
+                f'data-what="{what}" data-median="{figures["median"]}"><title>{escape(model)} {what} median {value}</title></rect>'
+                + (f'<line x1="{label_w + tick:.1f}" x2="{label_w + tick:.1f}" y1="{y - 2}" y2="{y + 10}" stroke="#333"/>' if unit == "s" else "")
+                + f'<text x="{label_w + max(width, tick) + 6:.1f}" y="{y + 8}" font-size="10">{value}</text>')
+
+    def panel(title: str, rows: list[str], height: int) -> str:
+        return (f'<h2>{title}</h2><svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" '
+                f'font-family="sans-serif">{"".join(rows)}</svg>')
+
+    latency, speed = [], []
+    for i, e in enumerate(models):
+        y = 10 + i * 2 * row_h
+        latency.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(e["model"])}</text>')
+        if e["ttft_s"]:
+            latency.append(bar(y, e["ttft_s"], slowest, "#7aa6d8", "ttft", "s", e["model"]))
+        latency.append(bar(y + 12, e["total_s"], slowest, "#2c5d8f", "total", "s", e["model"]))
+        if e["tokens_per_s"]:
+            y = 10 + i * row_h
+            speed.append(f'<text x="0" y="{y + 8}" font-size="12">{escape(e["model"])}</text>')
+            speed.append(bar(y, e["tokens_per_s"], fastest, "#4f9a62", "tokens_per_s", "tok/s", e["model"]))
+    failed = [e["model"] for e in report["models"] if not e["total_s"]]
+    return (
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>openclaw-aisa bench</title></head>"
+        '<body style="font-family: sans-serif">'
+        f"<h1>Latency per model</h1><p>{escape(report['base_url'])}, {report['started_at']}: {report['runs']} streamed "
+        f"request(s) per model, max_tokens {report['max_tokens']}. Bars are medians; the tick is the p90.</p>"
+        + panel("Time to first token (light) and total time (dark), seconds", latency, 10 + len(models) * 2 * row_h)
+        + panel("Output tokens per second, median", speed, 10 + len(models) * row_h)
+        + (f"<p>No successful run: {escape(', '.join(failed))}</p>" if failed else "")
+        + "</body></html>\n"
+    )
+
+
 def csv_row(sample: Sample) -> list[Any]:
     def num(x: float | None, digits: int) -> Any:
         return "" if x is None else round(x, digits)
@@ -211,6 +258,9 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
     if not prompt.strip():
         raise UsageError("--prompt is empty")
     s = Session(args, host, env)
+    if args.chart:  # checked now, written at the end; an existing file is kept until then
+        existed = os.path.exists(args.chart)
+        _open_early(args.chart, "--chart", mode="a").close()
     ids = chosen_models(s.provider, args.models) if args.models else default_models(s.provider, s.snapshot.data)
     messages = [{"role": "user", "content": prompt}]
     show = _progress(console.err)
@@ -233,10 +283,18 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
                     write(sample)
                     if stop:
                         break  # an unknown model will not start working within a bench
+        except BaseException:
+            if args.chart and not existed:
+                os.unlink(args.chart)
+            raise
         finally:
             show("")
+    result = report(s.base_url, prompt, args.runs, args.max_tokens, started_at, samples)
+    if args.chart:
+        with _open_early(args.chart, "--chart") as f:
+            f.write(render_chart(result))
     if args.json:
-        console.say(json.dumps(report(s.base_url, prompt, args.runs, args.max_tokens, started_at, samples), indent=2))
+        console.say(json.dumps(result, indent=2))
     else:
         console.say(f"{s.provider.label} at {s.base_url}: {args.runs} streamed request(s) per model, one at a time, "
                     f"max_tokens {args.max_tokens}; seconds, median and p90")
@@ -267,11 +325,7 @@ def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
     if not path:
         yield lambda sample: None
         return
-    try:
-        f = open(path, "w", newline="", encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"--csv {path}: cannot write it ({e.strerror or e})") from None
-    with f:
+    with _open_early(path, "--csv") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_FIELDS)
 
@@ -280,3 +334,11 @@ def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
             f.flush()
 
         yield write
+
+
+def _open_early(path: str, flag: str, mode: str = "w"):
+    """Open an output file before any request is paid for, so a bad path fails first."""
+    try:
+        return open(path, mode, newline="", encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"{flag} {path}: cannot write it ({e.strerror or e})") from None

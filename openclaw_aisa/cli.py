@@ -163,6 +163,7 @@ def build_parser(host: Host) -> argparse.ArgumentParser:
     bench.add_argument("--base-url", metavar="URL", help="measure this endpoint (default: the config's baseUrl)")
     bench.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout per request (default 60)")
     bench.add_argument("--csv", metavar="FILE", help="also write every request's figures to FILE")
+    bench.add_argument("--chart", metavar="FILE", help="also write an HTML page with a bar chart of the medians (e.g. bench.html)")
     bench.add_argument("--json", action="store_true")
 
     doctor = sub.add_parser("doctor", help="check the provider's setup in OpenClaw (block, key, files, refs, the gateway) and repair what is safe")

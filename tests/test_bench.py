@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from xml.etree import ElementTree
 
 import pytest
 
@@ -117,6 +119,41 @@ def test_an_unwritable_csv_path_fails_before_any_request(run, onboarded, fake_ai
     done = run("bench", "--models", "kimi-k2.5", "--csv", str(tmp_path / "missing" / "x.csv"))
     assert done.code == 2 and "--csv" in done.err
     assert fake_aisa.chat_requests() == []
+
+
+def test_the_chart_draws_each_models_medians_from_the_same_figures_as_the_json(run, paced, tmp_path):
+    path = tmp_path / "bench.html"
+    done = run("bench", "--models", "kimi-k2.5", "qwen3-max", "nope-1", "--runs", "2", "--json", "--chart", str(path))
+    assert done.code == 0, done.err
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page.replace(paced.base_url, "").replace("http://www.w3.org/2000/svg", "")
+    bars = {}
+    for svg in re.findall(r"<svg.*?</svg>", page, re.S):
+        for rect in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}rect"):
+            bars[rect.get("data-model"), rect.get("data-what")] = (float(rect.get("data-median")), float(rect.get("width")))
+    for m in done.json["models"][:2]:
+        assert bars[m["model"], "ttft"][0] == m["ttft_s"]["median"]
+        assert bars[m["model"], "total"][0] == m["total_s"]["median"]
+        assert bars[m["model"], "tokens_per_s"][0] == m["tokens_per_s"]["median"]
+    total, ttft = bars["aisa/kimi-k2.5", "total"], bars["aisa/kimi-k2.5", "ttft"]
+    assert ttft[1] / total[1] == pytest.approx(ttft[0] / total[0], rel=0.01)  # bar lengths are to scale
+    assert "No successful run: aisa/nope-1" in page
+
+
+def test_a_chart_path_that_cannot_be_written_fails_before_any_request(run, onboarded, fake_aisa, tmp_path):
+    done = run("bench", "--models", "kimi-k2.5", "--chart", str(tmp_path / "missing" / "x.html"))
+    assert done.code == 2 and done.err.count("\n") == 1 and "--chart" in done.err
+    assert fake_aisa.chat_requests() == []
+
+
+def test_a_bench_stopped_by_a_refused_key_leaves_no_chart_and_keeps_an_old_one(run, onboarded, fake_aisa, monkeypatch, tmp_path):
+    monkeypatch.setenv("AISA_API_KEY", OTHER_KEY)
+    new, old = tmp_path / "new.html", tmp_path / "old.html"
+    old.write_text("last week's chart")
+    assert run("bench", "--models", "kimi-k2.5", "--chart", str(new)).code == 1
+    assert not new.exists()
+    assert run("bench", "--models", "kimi-k2.5", "--chart", str(old)).code == 1
+    assert old.read_text() == "last week's chart"
 
 
 def test_the_json_schema_is_stable(run, onboarded, fake_aisa):
