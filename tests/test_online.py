@@ -393,7 +393,7 @@ def test_no_online_command_prints_or_caches_a_key(run, onboarded, fake_aisa, mon
         for argv in (("models", "list", "--live", "--refresh"), ("models", "add", "deepseek-r1", "--dry-run"), ("models", "sync"),
                      ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"), ("doctor",), ("doctor", "--json"),
                      ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run"),
-                     ("bench", "--models", "kimi-k2.5", "--runs", "1")):
+                     ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", str(tmp_path / "b.csv"), "--chart", str(tmp_path / "b.html"))):
             if fault:
                 fake_aisa.fail_next(fault, count=3)
             run(*argv)
