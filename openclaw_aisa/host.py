@@ -10,6 +10,7 @@ import importlib
 import json
 import os
 import sys
+import time
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -106,10 +107,13 @@ def load_host(*, plugins: tuple[object, ...] = (), env: Mapping[str, str] | None
 def installed_plugins() -> list[tuple[str, str, str]]:
     """(name, module, attr) of the group's entry points, cached because importlib.metadata costs ~12 ms a start.
 
-    The cache is keyed by sys.path and each entry's mtime: installing, upgrading or removing a
-    distribution adds or removes a `*.dist-info` directory, which changes its directory's mtime.
+    The cache is keyed by what importlib.metadata reads: every `*.dist-info` (or `.egg-info`) on
+    sys.path and the mtime of its entry_points.txt (0.3 ms to collect). Installing, upgrading or
+    removing a distribution changes the list; editing the file changes the mtime. As git does with
+    its index, a list read while one of those files is under 2 s old is not cached: a change within
+    the mtime's resolution would leave the same mtime behind.
     """
-    key = [[entry, _mtime(entry)] for entry in sys.path]
+    key = _distributions()
     cached = cache_dir() / f"entry-points-{checksum(chr(0).join(sys.path).encode())}.json"  # one per environment
     try:
         data = json.loads(cached.read_bytes())
@@ -120,13 +124,31 @@ def installed_plugins() -> list[tuple[str, str, str]]:
     from importlib.metadata import entry_points
 
     found = [(ep.name, ep.module, ep.attr or "") for ep in entry_points(group=ENTRY_POINT_GROUP)]
-    write_cache(cached, json.dumps({"key": key, "entry_points": found}).encode())
+    settled = time.time_ns() - 2 * 10**9
+    if all(mtime is None or mtime < settled for _, mtime in key):
+        write_cache(cached, json.dumps({"key": key, "entry_points": found}).encode())
     return found
 
 
-def _mtime(entry: str) -> int | None:
+def _distributions() -> list[list]:
+    """[metadata directory, its entry_points.txt's mtime or None] for every distribution on sys.path."""
+    found: list[list] = []
+    for entry in sys.path:
+        try:
+            listing = os.scandir(entry or ".")
+        except OSError:  # missing, not a directory, or a zip file (whose own mtime then stands for it)
+            found.append([entry, _mtime(entry)])
+            continue
+        with listing:
+            for item in listing:
+                if item.name.endswith((".dist-info", ".egg-info")):
+                    found.append([item.path, _mtime(os.path.join(item.path, "entry_points.txt"))])
+    return found
+
+
+def _mtime(path: str) -> int | None:
     try:
-        return os.stat(entry or ".").st_mtime_ns
+        return os.stat(path).st_mtime_ns
     except OSError:
         return None
 

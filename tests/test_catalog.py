@@ -99,9 +99,11 @@ def test_offline_commands_never_import_httpx_and_skip_pydantic_once_cached(tmp_p
         "print(*sorted(m for m in SLOW if m in sys.modules))\n"
     )
     probe = f"SLOW = {sorted(SLOW_TO_IMPORT)!r}\n" + probe
-    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    cwd = tmp_path / "cwd"  # on sys.path under -c: an empty one
+    cwd.mkdir()
+    first = subprocess.run([sys.executable, "-c", probe], env=env, cwd=cwd, capture_output=True, text=True, check=True)
     assert first.stdout.splitlines()[0].split() == ["False", "True"]
-    second = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", probe], env=env, cwd=cwd, capture_output=True, text=True, check=True)
     assert second.stdout.splitlines()[0].split() == ["False", "False"]
     assert second.stdout.splitlines()[1].split() == []  # once the entry-point list is cached too
 

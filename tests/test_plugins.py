@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,12 @@ def install_plugin(site: Path, name: str, source: str) -> None:
     info.mkdir()
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(f"[openclaw_aisa]\n{name} = {name}\n")
+
+
+def settle(site: Path) -> None:
+    """Date everything in `site` a minute back, as an installation made earlier would be."""
+    for path in site.rglob("*"):
+        os.utime(path, (time.time() - 60,) * 2)
 
 
 @pytest.fixture
@@ -121,12 +128,33 @@ def test_a_plugin_installed_or_removed_after_a_run_is_seen_at_the_next_run(tmp_p
     assert list((tmp_path / "xdg-cache" / "openclaw-aisa").glob("entry-points-*.json"))  # the list was cached
     install_plugin(site, "dummy_provider", DUMMY)
     assert "dummy/dummy-large" in refs()
+    settle(site)  # now the list with the plugin is cached
+    assert "dummy/dummy-large" in refs()
     for path in sorted(site.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     assert "dummy/dummy-large" not in refs()
 
 
+def test_an_entry_point_file_changed_in_the_last_two_seconds_is_not_cached(cli, tmp_path):
+    """Within the mtime's resolution a second change could leave the same mtime: wait until it settles."""
+    caches = tmp_path / "xdg-cache" / "openclaw-aisa"
+    assert cli("detect").returncode == 0
+    assert not list(caches.glob("entry-points-*.json"))
+    settle(cli.site)
+    assert cli("detect").returncode == 0
+    assert list(caches.glob("entry-points-*.json"))
+
+
+def test_an_entry_point_edited_in_place_is_seen(cli, tmp_path):
+    settle(cli.site)
+    assert "dummy-api-key" in cli("onboard", "--help").stdout  # cached now
+    info = cli.site / "dummy_provider-0.1.dist-info" / "entry_points.txt"
+    info.write_text("[openclaw_aisa]\n")  # the plugin's entry point removed by hand
+    assert "dummy-api-key" not in cli("onboard", "--help").stdout
+
+
 def test_a_damaged_entry_point_cache_is_rebuilt(cli, tmp_path):
+    settle(cli.site)
     cli("models", "list")
     caches = list((tmp_path / "xdg-cache" / "openclaw-aisa").glob("entry-points-*.json"))
     assert caches
