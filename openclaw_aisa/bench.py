@@ -268,6 +268,7 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
     started_at = dt.datetime.now(dt.timezone.utc)
     with s.client() as client, _csv_sink(args.csv) as write:
         try:
+            _warm_up(client)
             for model_id in ids:
                 ref = s.provider.ref(model_id)
                 for run in range(1, args.runs + 1):
@@ -304,6 +305,20 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
         console.warn(f"no request succeeded; `{PROG} doctor` checks the key and the models")
         return 1
     return 0
+
+
+def _warm_up(client) -> None:
+    """Open the connection with an unmeasured GET /models (no tokens spent), so the first measured
+    request does not pay the TCP and TLS handshakes that every later one skips: that one slow run
+    would be the p90 of a 5-run bench. A refused key or an empty balance stops the bench here."""
+    from .gateway import BadKey, GatewayError, PaymentRequired
+
+    try:
+        client.list_models(retries=0)
+    except (BadKey, PaymentRequired):
+        raise
+    except GatewayError:
+        pass  # the measured requests will say what is wrong, per model
 
 
 def _progress(stream) -> Callable[[str], None]:

@@ -145,7 +145,10 @@ class AisaClient:
         try:
             if response.headers.get("content-type", "").startswith("application/json"):
                 raise self._not_a_stream(response, model)
-            yield from sse.chunks(self._events(response), model)
+            events = self._events(response)
+            yield from sse.chunks(events, model)
+            for _ in events:  # after [DONE] only the body's end is left; reading it, as openai-python
+                pass  # does, returns the connection to the pool, so the next request skips the handshakes
         finally:
             response.close()
 

@@ -99,6 +99,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     json: Any | None
+    client_port: int | None = None  # which connection it came on
 
 
 class _Server(ThreadingHTTPServer):
@@ -166,14 +167,14 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = json.loads(body) if body else None
         except ValueError:
             parsed = None
-        record = Recorded(self.command, self.path, _lower_case(self.headers), body, parsed)
+        record = Recorded(self.command, self.path, _lower_case(self.headers), body, parsed, self.client_address[1])
         fake._record(record)
         self.payload = parsed if isinstance(parsed, dict) else {}
         self.model = str(self.payload.get("model", ""))
         self.streaming = self.payload.get("stream") is True
         self.completion_id = "chatcmpl-" + secrets.token_hex(12)
         try:
-            fault = fake._take_fault()
+            fault = fake._take_fault(record)
             if fault:
                 self._fault(*fault)
             elif fake.key is not None and record.headers.get("authorization", "") != f"Bearer {fake.key}":
@@ -471,12 +472,13 @@ class FakeAisa:
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
 
-    def fail_next(self, fault: str, count: int = 1, **options: Any) -> None:
-        """Queue a fault for the next `count` requests, whatever their path."""
+    def fail_next(self, fault: str, count: int = 1, *, chat_only: bool = False, **options: Any) -> None:
+        """Queue a fault for the next `count` requests, whatever their path (only chat requests with
+        `chat_only`: a GET /models on the way, such as bench's warm-up, passes untouched)."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
         with self._lock:
-            self._faults.extend((fault, dict(options)) for _ in range(count))
+            self._faults.extend((fault, {**options, "chat_only": chat_only}) for _ in range(count))
 
     def chat_requests(self) -> list[Recorded]:
         with self._lock:
@@ -493,9 +495,12 @@ class FakeAisa:
         with self._lock:
             self.requests.append(record)
 
-    def _take_fault(self) -> tuple[str, dict] | None:
+    def _take_fault(self, record: Recorded) -> tuple[str, dict] | None:
         with self._lock:
-            return self._faults.popleft() if self._faults else None
+            if not self._faults or (self._faults[0][1]["chat_only"] and not _is_chat(record.method, record.path)):
+                return None
+            fault, options = self._faults.popleft()
+            return fault, {k: v for k, v in options.items() if k != "chat_only"}
 
     def _track(self, connection: socket.socket) -> None:
         """Register a connection, or refuse it outright if stop() has already begun."""

@@ -81,18 +81,33 @@ def test_exit_code_is_1_when_no_request_succeeded(run, onboarded, fake_aisa):
 
 
 def test_a_cut_stream_is_one_error_and_the_next_run_goes_on(run, onboarded, fake_aisa):
-    fake_aisa.fail_next("cut_stream")
+    fake_aisa.fail_next("cut_stream", chat_only=True)
     done = run("bench", "--models", "qwen3-max", "--runs", "3", "--json")
     [m] = done.json["models"]
     assert done.code == 0 and (m["ok"], m["errors"]) == (2, 1)
     assert "broke off in the middle of the answer" in m["error_messages"][0]
 
 
-def test_a_refused_key_stops_the_bench_at_the_first_request(run, onboarded, fake_aisa, monkeypatch):
+def test_a_refused_key_stops_the_bench_before_any_chat_request(run, onboarded, fake_aisa, monkeypatch):
     monkeypatch.setenv("AISA_API_KEY", OTHER_KEY)
     done = run("bench", "--models", "qwen3-max", "kimi-k2.5", "--runs", "3")
-    assert done.code == 1 and "rejected the API key" in done.err
-    assert len(fake_aisa.chat_requests()) == 1
+    assert done.code == 1 and "rejected the API key" in done.err and done.err.count("\n") == 1
+    assert fake_aisa.chat_requests() == [] and [r.path for r in fake_aisa.requests] == ["/v1/models"]
+
+
+def test_the_first_measured_request_reuses_the_warm_up_connection(run, onboarded, fake_aisa):
+    """One unmeasured GET /models opens the connection, so no measured run pays the handshakes."""
+    done = run("bench", "--models", "qwen3-max", "kimi-k2.5", "--runs", "2")
+    assert done.code == 0, done.err
+    warm_up, *chats = fake_aisa.requests
+    assert (warm_up.method, warm_up.path) == ("GET", "/v1/models") and len(chats) == 4
+    assert {r.client_port for r in chats} == {warm_up.client_port}
+
+
+def test_a_failing_warm_up_does_not_stop_the_bench(run, onboarded, fake_aisa):
+    fake_aisa.fail_next("bad_gateway")
+    done = run("bench", "--models", "qwen3-max", "--runs", "2", "--json")
+    assert done.code == 0 and done.json["models"][0]["ok"] == 2
 
 
 def test_the_table_has_one_row_per_model_with_runs_and_errors(run, onboarded, fake_aisa):

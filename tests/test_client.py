@@ -129,6 +129,14 @@ def test_chat_stream_yields_reasoning_content_then_usage(waits):
     assert sent == {"max_tokens": 32768, "model": "kimi-k2.5", "messages": HI, "stream": True, "stream_options": {"include_usage": True}}
 
 
+def test_consecutive_streams_share_one_connection(fake_aisa, aisa):
+    """Reading the body's end after [DONE] keeps the connection: no handshake per request."""
+    for _ in range(3):
+        assert list(aisa.chat_stream("qwen3-max", [{"role": "user", "content": "hi"}]))[-1]["usage"]
+    assert len(fake_aisa.chat_requests()) == 3
+    assert len({r.client_port for r in fake_aisa.chat_requests()}) == 1
+
+
 def test_chat_stream_reads_comments_multi_line_data_and_crlf(fake_aisa, aisa):
     pieces = [
         b": keep-alive\r\n\r\n",
