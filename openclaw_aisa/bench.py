@@ -57,9 +57,11 @@ class Sample:
         return self.output_tokens / (self.total_s - self.ttft_s)
 
 
-def time_stream(model: str, run: int, chunks: Iterable[Any], clock: Callable[[], float] = time.perf_counter) -> Sample:
+def time_stream(model: str, run: int, chunks: Iterable[Any], clock: Callable[[], float] = time.perf_counter,
+                sent_at: Callable[[], float | None] = lambda: None) -> Sample:
     """Time one streamed answer; `chunks` must send its request on the first `next()`, as chat_stream does.
-    The first token is the first delta with content or reasoning_content."""
+    The first token is the first delta with content or reasoning_content. `sent_at` (on `clock`'s
+    scale) says when the attempt that answered went out: retry waits and refused attempts do not count."""
     started = clock()
     first, usage, pieces = None, None, 0
     for chunk in chunks:
@@ -73,6 +75,7 @@ def time_stream(model: str, run: int, chunks: Iterable[Any], clock: Callable[[],
                 pieces += 1
                 first = clock() if first is None else first
     end = clock()
+    started = max(started, sent_at() or started)
     reported = (usage or {}).get("completion_tokens")
     if isinstance(reported, int) and not isinstance(reported, bool):
         tokens, source = reported, "usage"
@@ -275,7 +278,8 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
                     show(f"{ref} {run}/{args.runs} ...")
                     stop = False
                     try:
-                        sample = time_stream(ref, run, client.chat_stream(model_id, messages, max_tokens=args.max_tokens))
+                        sample = time_stream(ref, run, client.chat_stream(model_id, messages, max_tokens=args.max_tokens),
+                                             sent_at=lambda: client.last_sent)
                     except (BadKey, PaymentRequired):
                         raise  # every later request would fail the same way
                     except GatewayError as e:

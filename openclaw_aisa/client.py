@@ -83,6 +83,7 @@ class AisaClient:
         if not key or re.search(r"[\s\x00-\x1f\x7f]", key):
             raise UsageError("the API key is empty or contains a space or control character; paste it exactly as issued")
         self.timeouts, self.max_retries, self.max_retry_wait, self.sleep = timeouts, max_retries, max_retry_wait, sleep
+        self.last_sent: float | None = None  # perf_counter when the latest attempt went out: bench times from it
         self._masked = mask(key)
         url = httpx.URL(self.base_url)
         self.host = url.netloc.decode("ascii")
@@ -185,6 +186,7 @@ class AisaClient:
         request = self._http.build_request(method, path, json=body, timeout=httpx.Timeout(timeout) if timeout else httpx.USE_CLIENT_DEFAULT)
         for attempt in range(retries + 1):
             headers: httpx.Headers | dict = {}
+            self.last_sent = time.perf_counter()
             try:
                 response = self._follow(request)
                 if response.is_success:

@@ -48,6 +48,16 @@ def test_figures_match_the_injected_first_token_delay_and_token_rate(run, paced)
     assert m["output_tokens"] == {"median": 30, "from_chunks": 0}
 
 
+def test_a_rate_limit_wait_is_not_counted_in_the_figures(run, paced):
+    """The 429 and its 1 s Retry-After happen before the attempt that answers: timed from that one."""
+    paced.fail_next("rate_limited", chat_only=True)
+    done = run("bench", "--models", "kimi-k2.5", "--runs", "1", "--json")
+    assert done.code == 0, done.err
+    [m] = done.json["models"]
+    assert len(paced.chat_requests()) == 2 and m["ok"] == 1
+    assert close_to(m["ttft_s"]["median"], 0.15) and close_to(m["total_s"]["median"], 0.15 + 0.29 + 0.015)
+
+
 def test_each_request_is_one_streamed_user_message_with_max_tokens_and_no_temperature(run, onboarded, fake_aisa):
     assert run("bench", "--models", "qwen3-max", "--runs", "2", "--prompt", "Say hi", "--max-tokens", "64").code == 0
     sent = [r.json for r in fake_aisa.chat_requests()]
