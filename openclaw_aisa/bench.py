@@ -181,7 +181,7 @@ def render_chart(report: dict[str, Any]) -> str:
     fastest = max([e["tokens_per_s"]["median"] for e in models if e["tokens_per_s"]] or [1.0]) or 1.0
 
     def bar(y: int, figures: dict[str, float], scale: float, colour: str, what: str, unit: str, model: str) -> str:
-        width, tick = figures["median"] / scale * bar_w, figures.get("p90", figures["median"]) / scale * bar_w
+        width, tick = figures["median"] / scale * bar_w, figures["p90"] / scale * bar_w
         value = f"{figures['median']:.3f} s" if unit == "s" else f"{figures['median']:.1f} tok/s"
         return (f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="8" fill="{colour}" data-model="{escape(model)}" '
                 f'data-what="{what}" data-median="{figures["median"]}"><title>{escape(model)} {what} median {value}</title></rect>'
@@ -263,7 +263,7 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
     s = Session(args, host, env)
     if args.chart:  # checked now, written at the end; an existing file is kept until then
         existed = os.path.exists(args.chart)
-        _open_early(args.chart, "--chart", mode="a").close()
+        _open_output(args.chart, "--chart", mode="a").close()
     ids = chosen_models(s.provider, args.models) if args.models else default_models(s.provider, s.snapshot.data)
     messages = [{"role": "user", "content": prompt}]
     show = _progress(console.err)
@@ -296,7 +296,7 @@ def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], cons
             show("")
     result = report(s.base_url, prompt, args.runs, args.max_tokens, started_at, samples)
     if args.chart:
-        with _open_early(args.chart, "--chart") as f:
+        with _open_output(args.chart, "--chart") as f:
             f.write(render_chart(result))
     if args.json:
         console.say(json.dumps(result, indent=2))
@@ -344,7 +344,7 @@ def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
     if not path:
         yield lambda sample: None
         return
-    with _open_early(path, "--csv") as f:
+    with _open_output(path, "--csv") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_FIELDS)
 
@@ -355,8 +355,8 @@ def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
         yield write
 
 
-def _open_early(path: str, flag: str, mode: str = "w"):
-    """Open an output file before any request is paid for, so a bad path fails first."""
+def _open_output(path: str, flag: str, mode: str = "w"):
+    """An output file, or one clear line; called before any request is paid for, so a bad path fails first."""
     try:
         return open(path, mode, newline="", encoding="utf-8")
     except OSError as e:
