@@ -41,7 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.realclaw: how the real OpenClaw CLI is found and sandboxed
 
-from openclaw_aisa import merge, sse, store  # noqa: E402
+from openclaw_aisa import merge, sse  # noqa: E402
+from openclaw_aisa.adapters import store  # noqa: E402
 from openclaw_aisa.errors import ConfigError  # noqa: E402
 from openclaw_aisa.host import load_host  # noqa: E402
 from openclaw_aisa.types import AuthRequest  # noqa: E402
@@ -490,7 +491,7 @@ def read_httpx_lines(url: str) -> int:
 
 
 def read_ours(url: str) -> int:
-    from openclaw_aisa.client import AisaClient
+    from openclaw_aisa.adapters.client import AisaClient
 
     count = 0
     with AisaClient(url, KEY) as client:
@@ -709,7 +710,7 @@ def sse_memory_child(key: str, url: str) -> None:
     _, reader, needs_openai = READERS[key]
     import httpx  # noqa: F401
 
-    import openclaw_aisa.client  # noqa: F401
+    import openclaw_aisa.adapters.client  # noqa: F401
 
     if needs_openai:
         import openai._streaming  # noqa: F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import hookimpl, openclaw
+from . import hookimpl, schema
 from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
 
 
@@ -27,8 +27,8 @@ def detect_credentials(provider: Provider, env: Mapping[str, str], dotenv: Mappi
 def run_auth_choice(choice: AuthChoice, provider: Provider, request: AuthRequest) -> AuthResult | None:
     if choice.method != "api-key":
         return None
-    api_key = request.key if request.secret_mode == "plaintext" else openclaw.env_ref(choice.env_var)
-    block = openclaw.provider_block(provider, api_key=api_key, base_url=request.base_url, version=request.openclaw_version)
+    api_key = request.key if request.secret_mode == "plaintext" else schema.env_ref(choice.env_var)
+    block = schema.provider_block(provider, api_key=api_key, base_url=request.base_url, version=request.openclaw_version)
     return AuthResult(
         config_patch={"models": {"providers": {provider.id: block}}},
         default_model=provider.ref(provider.default_model),

@@ -10,20 +10,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
 import tomllib
 import types as pytypes
 import typing
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
 from . import types
+from .cache import cache_dir, checksum
+from .cache import write as write_cache
 from .errors import CatalogError
-from .openclaw import parse_version
+from .schema import parse_version
 from .types import Catalog
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -53,12 +53,6 @@ def load_catalog(path: Path | None = None) -> Catalog:
     catalog = validate(raw, path)
     write_cache(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
     return catalog
-
-
-def checksum(data: bytes) -> str:
-    """Length and CRC-32: it tells an edited file from the validated one. Not SHA-256: nobody forges it
-    (who can write plugin.toml can write the cache), and hashlib's OpenSSL start costs ~3 ms a run."""
-    return f"{len(data):x}{zlib.crc32(data):08x}"
 
 
 def validate(raw: bytes, path: Path) -> Catalog:
@@ -160,33 +154,6 @@ def _check_values(node: Any, at: str, fail: Callable[[str, str], None]) -> None:
         fail(at, "must be greater than 0")
     elif isinstance(node, (int, float)) and node < 0:
         fail(at, "must be greater than or equal to 0")
-
-
-def cache_dir() -> Path:
-    """Our user cache (platformdirs): the validated catalogue, OpenClaw versions, AIsa's live model list."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("openclaw-aisa", appauthor=False))
-
-
-def write_cache(path: Path, data: bytes) -> None:
-    """Best effort: a read-only cache only costs the next run its speed."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 @cache

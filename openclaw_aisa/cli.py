@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import journal, keys, merge, openclaw_cli, paths, store
+from . import keys, merge
+from .adapters import journal, paths, store
+from .adapters import openclaw_exe as openclaw_cli
 from .errors import AisaError, ConflictError, UsageError
 from .host import Host, load_host
-from .openclaw import SUPPORTED, split_ref
+from .schema import SUPPORTED, split_ref
 from .types import AuthChoice, AuthRequest, Provider
 
 PROG = "openclaw-aisa"
@@ -710,7 +712,7 @@ def install_bundle(host: Host, provider: Provider, command: Path, version: str, 
     import shutil
     import tempfile
 
-    from . import native
+    from .adapters import bundle as native
 
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
     flags = openclaw_cli.supported_flags(command, env, "plugins", "install")

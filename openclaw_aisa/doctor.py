@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import keys, merge
-from .openclaw import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, versions_accepting
+from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, versions_accepting
 from .types import Model, Provider
 
 Level = Literal["error", "warning", "info"]

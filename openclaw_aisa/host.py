@@ -17,7 +17,8 @@ from functools import cached_property
 import pluggy
 
 from . import builtin, hookspecs
-from .catalog import cache_dir, checksum, write_cache
+from .cache import cache_dir, checksum
+from .cache import write as write_cache
 from .errors import AisaError
 from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError, UsageError
-from .openclaw import env_ref, model_entry, parse_version, split_ref
+from .schema import env_ref, model_entry, parse_version, split_ref
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.

@@ -3,21 +3,16 @@
 OpenClaw itself knows no `aisa`: a small plugin (manifest + package.json + a plain ESM index.js, no
 build) makes `openclaw onboard --auth-choice aisa-api-key`, the env var and `/model aisa/...` work.
 `openclaw.plugin.json` is generated here from the registered provider, auth choices and catalogue,
-so plugin.toml stays the one source; index.js is the same for every provider and reads the manifest.
+so plugin.toml stays the one source; index.js (in `native/`, written by adapters/bundle.py) is the
+same for every provider and reads the manifest.
 """
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
-from . import openclaw
+from . import schema
 from .types import AuthChoice, Provider
-
-STATIC = files("openclaw_aisa") / "native"
-
 
 def option_key(cli_flag: str) -> str:
     """`--aisa-api-key` -> `aisaApiKey`, the key OpenClaw's onboarding uses for the flag's value."""
@@ -63,7 +58,7 @@ def manifest(provider: Provider, choices: list[AuthChoice], version: str, *, bas
                     "baseUrl": base_url or provider.base_url,
                     "api": provider.api,
                     "defaultModel": default.id,
-                    "models": [openclaw.model_entry(provider, m, openclaw_version) for m in provider.models],
+                    "models": [schema.model_entry(provider, m, openclaw_version) for m in provider.models],
                 }
             }
         },
@@ -80,16 +75,3 @@ def package_json(provider: Provider, version: str) -> dict[str, Any]:
         "description": f"{provider.label} model provider for OpenClaw",
         "openclaw": {"extensions": ["./index.js"], "providers": [provider.id]},
     }
-
-
-def write_bundle(directory: Path, provider: Provider, choices: list[AuthChoice], version: str, **options: Any) -> Path:
-    """Write the three files of the bundle into `directory` (created); returns it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    files_out = {
-        "openclaw.plugin.json": json.dumps(manifest(provider, choices, version, **options), indent=2) + "\n",
-        "package.json": json.dumps(package_json(provider, version), indent=2) + "\n",
-        "index.js": (STATIC / "index.js").read_text(encoding="utf-8"),
-    }
-    for name, text in files_out.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    return directory

@@ -14,7 +14,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from . import keys, live, merge, openclaw_cli, paths, store
+from . import keys, merge
+from .adapters import live, paths, store
+from .adapters import openclaw_exe as openclaw_cli
 from .cli import PROG, Console, _diff, _pick_provider, _read_config, _write_with_retry
 from .errors import AisaError, UsageError
 from .host import Host
@@ -62,7 +64,7 @@ def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str,
 
 
 def timeouts(args: argparse.Namespace, read: float | None = None):
-    from .client import Timeouts
+    from .adapters.client import Timeouts
 
     seconds = getattr(args, "timeout", None) or read
     return Timeouts(read=seconds) if seconds else Timeouts()
@@ -85,7 +87,7 @@ class Session:
             raise UsageError(f"no {self.provider.label} key found: export {var}, or run `{PROG} onboard` to save one")
 
     def client(self, read_timeout: float | None = None):
-        from .client import AisaClient
+        from .adapters.client import AisaClient
 
         if self.offline:
             raise AisaError(f"{OFFLINE_ENV} is set: this needs the network; unset it to reach {self.base_url}")
@@ -107,7 +109,7 @@ class Session:
 
 def verify_key(provider: Provider, base_url: str, key: keys.Key, *, required: bool) -> dict[str, Any]:
     """`GET /models` with a short timeout: a refused key stops onboarding before anything is written."""
-    from .client import AisaClient, Timeouts
+    from .adapters.client import AisaClient, Timeouts
     from .gateway import BadKey, GatewayTimeout, GatewayUnreachable, PaymentRequired
 
     quick = Timeouts(connect=VERIFY_TIMEOUT, read=VERIFY_TIMEOUT, write=VERIFY_TIMEOUT, pool=VERIFY_TIMEOUT)

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from openclaw_aisa.openclaw_cli import json_output
+from openclaw_aisa.adapters.openclaw_exe import json_output
 
 VERSIONS = ("2026.9.6", "2026.5.28", "2026.3.31")
 # Resolved at import, before any test points HOME at a sandbox: the tools are ours, not the user's data.

@@ -45,7 +45,8 @@ def reader(config: str, stop: str) -> None:
 
 
 def cli_on_go(*argv: str) -> None:
-    from openclaw_aisa import cli, gateway, live, merge, online, store  # noqa: F401  (all a write needs, loaded now)
+    from openclaw_aisa import cli, gateway, merge, online  # noqa: F401  (all a write needs, loaded now)
+    from openclaw_aisa.adapters import live, store  # noqa: F401
     from openclaw_aisa.errors import ConflictError
 
     if "STRESS_RETRIES" in os.environ:
@@ -72,7 +73,7 @@ def cli_on_go(*argv: str) -> None:
 
 def _write_once(path: Path) -> None:
     """One writer: the next version of the file, through the real write path."""
-    from openclaw_aisa import store
+    from openclaw_aisa.adapters import store
 
     snapshot = store.read_config(path)
     store.write_config(snapshot, {**snapshot.data, "n": snapshot.data["n"] + 1}, {})
@@ -92,7 +93,7 @@ def _fork_writer(path: Path) -> int:
 def kill_writes(root: str, lanes: str, kills_per_lane: str, seed: str) -> None:
     """`lanes` configs (`root/lane-N/openclaw.json`), one writer on each at a time, each SIGKILLed at its own
     random moment, until every lane has had `kills_per_lane` kills."""
-    from openclaw_aisa import store
+    from openclaw_aisa.adapters import store
 
     paths = [Path(root) / f"lane-{n}" / "openclaw.json" for n in range(int(lanes))]
     wanted, rng, started = int(kills_per_lane), random.Random(int(seed)), time.monotonic()

@@ -202,7 +202,7 @@ def test_remove_with_a_chosen_aisa_primary_needs_primary_flag(run, config_path):
     run(*ONBOARD, "--aisa-api-key", KEY)
     run("models", "set", "aisa/kimi-k2.5")
     write_json(config_path, read_json(config_path))  # the user edits the file; onboarding's record still holds
-    from openclaw_aisa import journal
+    from openclaw_aisa.adapters import journal
 
     journal.update(config_path, "aisa", forget=True)
     result = run("remove", "--non-interactive")
@@ -359,7 +359,8 @@ def test_models_list_reads_a_malformed_config_without_crashing(run, config_path)
 def test_onboarding_that_loses_every_race_says_so_in_one_line_and_puts_the_dotenv_back(run, monkeypatch, config_path, state_dir, dotenv):
     """Another program writes the config after each of our reads: the retries run out, and the .env
     (written first) goes back to what it was, so no half of the onboarding stays."""
-    from openclaw_aisa import cli, store
+    from openclaw_aisa import cli
+    from openclaw_aisa.adapters import store
 
     write_json(config_path, {"gateway": {"port": 1}})
     if dotenv is not None:

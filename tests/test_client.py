@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from openclaw_aisa.client import AisaClient, KeyCheck, Timeouts
+from openclaw_aisa.adapters.client import AisaClient, KeyCheck, Timeouts
 from openclaw_aisa.errors import UsageError
 from openclaw_aisa.gateway import (
     BadKey,

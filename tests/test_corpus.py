@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from openclaw_aisa.merge import current_primary
-from openclaw_aisa.store import parse
+from openclaw_aisa.adapters.store import parse
 
 from .conftest import KEY
 from .realclaw import VERSIONS

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from openclaw_aisa import doctor, keys, merge, openclaw
+from openclaw_aisa import doctor, keys, merge, schema
 from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.types import AuthResult
 
@@ -26,7 +26,7 @@ LOCATIONS = {"config": "~/.openclaw/openclaw.json", "dotenv": "~/.openclaw/.env"
 
 def onboarded(config: dict | None = None, version: str | None = None) -> dict:
     """What `openclaw-aisa onboard` writes (key referenced from the .env)."""
-    block = openclaw.provider_block(AISA, api_key=ENV_REF, version=version)
+    block = schema.provider_block(AISA, api_key=ENV_REF, version=version)
     result = AuthResult({"models": {"providers": {"aisa": block}}}, AISA.ref(AISA.default_model))
     return merge.apply_auth(config or {}, AISA, result, merge.Options(openclaw_version=version)).config
 
@@ -80,7 +80,7 @@ def entry(config: dict, model_id: str) -> dict:
 # --- a healthy config, and none at all ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", [None, *openclaw.SUPPORTED])
+@pytest.mark.parametrize("version", [None, *schema.SUPPORTED])
 def test_a_freshly_onboarded_config_has_no_errors_or_warnings(version):
     found = diagnose(context(onboarded(version=version), version))
     assert checks(found) == ["key.source"]
@@ -374,7 +374,7 @@ def test_a_catalogue_model_named_as_fallback_but_not_configured_is_added_and_not
     aisa_block(config)["models"] = [entry(config, "qwen3-max")]
     fixed, _ = repaired(context(config), "ref.not-configured")
     assert [m["id"] for m in aisa_block(fixed.config)["models"]] == ["qwen3-max", "deepseek-v3.1"]
-    assert entry(fixed.config, "deepseek-v3.1") == openclaw.model_entry(AISA, AISA.model("deepseek-v3.1"))
+    assert entry(fixed.config, "deepseek-v3.1") == schema.model_entry(AISA, AISA.model("deepseek-v3.1"))
 
 
 def test_an_alias_ref_whose_target_the_catalogue_does_not_describe_is_explained_not_renamed():

@@ -65,7 +65,7 @@ def fifo(home: Path, state: Path, config: Path) -> None:
 
 def live_list(*ids: str) -> Callable[[Path, Path, Path], None]:
     def setup(home: Path, state: Path, config: Path) -> None:
-        from openclaw_aisa import live
+        from openclaw_aisa.adapters import live
 
         live.write_cache("https://api.aisa.one/v1", [{"id": i} for i in ids], time.time())
 
@@ -91,7 +91,7 @@ def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def full_disk_for_the_config_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """The small .env still fits; the config does not: the .env written first must go back."""
-    from openclaw_aisa import store
+    from openclaw_aisa.adapters import store
 
     real = store._stage
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaw_aisa import native, openclaw
+from openclaw_aisa import schema
+from openclaw_aisa.adapters import bundle
 from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.host import load_host
 
@@ -21,9 +22,9 @@ AISA = CATALOG.providers[0]
 
 def generated(tmp_path: Path, **options) -> dict:
     host = load_host()
-    bundle = native.write_bundle(tmp_path / "bundle", AISA, list(host.auth_choices.values()), CATALOG.plugin.version, **options)
-    assert sorted(p.name for p in bundle.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
-    return json.loads((bundle / "openclaw.plugin.json").read_text())
+    written = bundle.write_bundle(tmp_path / "bundle", AISA, list(host.auth_choices.values()), CATALOG.plugin.version, **options)
+    assert sorted(p.name for p in written.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
+    return json.loads((written / "openclaw.plugin.json").read_text())
 
 
 def test_the_manifests_catalogue_is_plugin_toml(tmp_path):
@@ -32,7 +33,7 @@ def test_the_manifests_catalogue_is_plugin_toml(tmp_path):
     assert catalog["baseUrl"] == AISA.base_url and catalog["api"] == "openai-completions"
     assert [m["id"] for m in catalog["models"]] == [m.id for m in AISA.models]
     for entry, model in zip(catalog["models"], AISA.models):
-        assert entry == openclaw.model_entry(AISA, model)
+        assert entry == schema.model_entry(AISA, model)
         assert "/" not in entry["id"]
     assert catalog["defaultModel"] == AISA.default_model and not AISA.model(catalog["defaultModel"]).is_translation
 
@@ -250,7 +251,7 @@ def test_plugin_uninstall_after_native_onboarding_leaves_nothing_dangling(opencl
 def test_plugin_install_upgrades_an_older_bundle(openclaw, our_cli, home, shim, tmp_path):
     """An older bundle, as a previous openclaw-aisa installed it, is replaced (3.31 has no --force)."""
     host = load_host()
-    old = native.write_bundle(tmp_path / "old" / "aisa", AISA, list(host.auth_choices.values()), "0.0.1")
+    old = bundle.write_bundle(tmp_path / "old" / "aisa", AISA, list(host.auth_choices.values()), "0.0.1")
     flags = ["--force", "--accept-capabilities"] if openclaw.version == "2026.9.6" else ["--force"] if openclaw.version == "2026.5.28" else []
     assert openclaw.run("plugins", "install", str(old), *flags, home=home).returncode == 0
     assert plugins_row(openclaw, home)["version"] == "0.0.1"

@@ -119,7 +119,7 @@ def test_live_list_falls_back_to_a_stale_cache_when_gateway_is_down(run, onboard
 
 
 def test_live_list_with_no_cache_and_no_gateway_is_one_clear_error(run, onboarded, fake_aisa):
-    from openclaw_aisa import live
+    from openclaw_aisa.adapters import live
 
     live.cache_path(fake_aisa.base_url).unlink()
     fake_aisa.stop()

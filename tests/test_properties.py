@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 import json
 
-from openclaw_aisa import merge, store
+from openclaw_aisa import merge
+from openclaw_aisa.adapters import store
 from openclaw_aisa.host import load_host
-from openclaw_aisa.openclaw import accepted_keys, env_ref
+from openclaw_aisa.schema import accepted_keys, env_ref
 from openclaw_aisa.types import AuthRequest
 
 from .conftest import KEY

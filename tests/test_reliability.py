@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaw_aisa import merge, store
+from openclaw_aisa import merge
+from openclaw_aisa.adapters import store
 from openclaw_aisa.host import load_host
 
 from .conftest import KEY, read_json
@@ -34,7 +35,7 @@ def stress(*argv: str, env: dict[str, str], **popen) -> subprocess.Popen:
 
 def onboarded_with_live_list(our_cli, home: Path, monkeypatch, ids: list[str]) -> Path:
     """An onboarded config, and AIsa's list (cached, as if fetched a moment ago) serving `ids`."""
-    from openclaw_aisa import live
+    from openclaw_aisa.adapters import live
 
     done = our_cli("onboard", "--aisa-api-key", KEY, "--non-interactive", "--no-plugin", "--openclaw-version", VERSION)
     assert done.returncode == 0, done.stderr

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from openclaw_aisa import paths, store
+from openclaw_aisa.adapters import paths, store
 from openclaw_aisa.errors import ConfigError, ConflictError
 
 from .conftest import mode, read_json, write_json

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from openclaw_aisa import openclaw
+from openclaw_aisa import schema
 from openclaw_aisa.catalog import load_catalog
 
 from .conftest import KEY, read_json, write_json
@@ -22,18 +22,18 @@ def kimi_compat(config) -> dict:
 @pytest.mark.parametrize(("version", "written"), [(None, False), ("2026.3.31", False), ("2026.5.28", False), ("2026.9.6", True), ("2026.11.2", True)])
 def test_kimi_gets_the_newer_compat_keys_only_from_2026_9_6(version, written):
     aisa = load_catalog().providers[0]
-    entry = openclaw.model_entry(aisa, aisa.model("kimi-k2.5"), version)
+    entry = schema.model_entry(aisa, aisa.model("kimi-k2.5"), version)
     assert (NEWER_KEYS <= set(entry["compat"])) is written
     assert entry["compat"]["maxTokensField"] == "max_tokens"
     for other in aisa.models:
         if other.id != "kimi-k2.5":
-            assert not NEWER_KEYS & set(openclaw.model_entry(aisa, other, version)["compat"])
+            assert not NEWER_KEYS & set(schema.model_entry(aisa, other, version)["compat"])
 
 
 def test_parse_version_reads_what_openclaw_prints():
-    assert openclaw.parse_version("OpenClaw 2026.9.6 (eb377ac)") == (2026, 9, 6)
-    assert openclaw.parse_version("2026.10.12-beta.1") == (2026, 10, 12)
-    assert openclaw.parse_version("dev") is None
+    assert schema.parse_version("OpenClaw 2026.9.6 (eb377ac)") == (2026, 9, 6)
+    assert schema.parse_version("2026.10.12-beta.1") == (2026, 10, 12)
+    assert schema.parse_version("dev") is None
 
 
 def test_flag_decides_the_version(run, config_path):

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AisaError, UsageError
-from .openclaw import parse_version
-from .store import read_bytes, replace_file
+from .. import cache
+from ..errors import AisaError, UsageError
+from ..schema import parse_version
 
 if TYPE_CHECKING:  # subprocess and shutil cost ~4 ms a start, and offline commands never run openclaw
     import subprocess
@@ -40,8 +40,8 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
     except OSError:
         return None
     key = f"{real}|{st.st_size}|{st.st_mtime_ns}"
-    cache_file = _cache_file()
-    raw = read_bytes(cache_file)
+    cache_file = cache.cache_dir() / "openclaw-versions.json"
+    raw = cache.read(cache_file)
     try:
         cached: dict[str, Any] = json.loads(raw) if raw else {}
     except ValueError:
@@ -56,10 +56,7 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
         return None
     found = parse_version(done.stdout) if done.returncode == 0 else None
     result = ".".join(map(str, found)) if found else None
-    try:
-        replace_file(cache_file, json.dumps({**{k: v for k, v in cached.items() if not k.startswith(f"{real}|")}, key: result}).encode(), expect=raw)
-    except Exception:  # a cache that cannot be written only costs the next run its speed
-        pass
+    cache.write(cache_file, json.dumps({**{k: v for k, v in cached.items() if not k.startswith(f"{real}|")}, key: result}).encode())
     return result
 
 
@@ -76,12 +73,6 @@ def target_version(flag: str | None, config: Mapping[str, Any], env: Mapping[str
     if isinstance(touched, str) and parse_version(touched):
         return touched, "meta.lastTouchedVersion in the config"
     return None, "no openclaw command on PATH and no version in the config"
-
-
-def _cache_file() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("openclaw-aisa", appauthor=False)) / "openclaw-versions.json"
 
 
 def run(command: Path, *args: str, env: Mapping[str, str], timeout: float = 300) -> subprocess.CompletedProcess:

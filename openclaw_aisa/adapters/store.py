@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ConflictError
+from ..errors import ConfigError, ConflictError
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
 LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock

@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
-from . import gateway, sse
-from .catalog import load_catalog
-from .errors import UsageError
-from .keys import mask
-from .gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
+from .. import gateway, sse
+from ..catalog import load_catalog
+from ..errors import UsageError
+from ..keys import mask
+from ..gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
 
 MAX_REDIRECTS = 3
 _DEFAULT_PORTS = {"http": 80, "https": 443}

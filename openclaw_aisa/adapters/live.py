@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .types import Provider
+from ..types import Provider
 
 TTL_SECONDS = 6 * 3600
 KINDS = ("chat", "image", "video", "audio", "embedding", "rerank", "other")
@@ -87,7 +87,7 @@ def listing(entries: Iterable[Mapping[str, Any]], provider: Provider, fetched_at
 
 def cache_path(base_url: str) -> Path:
     """One cache file per endpoint; never keyed by, nor holding, the key."""
-    from .catalog import cache_dir, checksum
+    from ..cache import cache_dir, checksum
 
     return cache_dir() / f"live-models-{checksum(base_url.encode())}.json"
 
@@ -103,9 +103,9 @@ def read_cache(base_url: str) -> tuple[float, list[dict]] | None:
 
 
 def write_cache(base_url: str, entries: list[dict], fetched_at: float) -> None:
-    from .catalog import write_cache as store
+    from .. import cache
 
-    store(cache_path(base_url), json.dumps({"base_url": base_url, "fetched_at": fetched_at, "data": entries}).encode())
+    cache.write(cache_path(base_url), json.dumps({"base_url": base_url, "fetched_at": fetched_at, "data": entries}).encode())
 
 
 def load(
@@ -122,7 +122,7 @@ def load(
     `fetch` is None when offline. Errors other than an unreachable AIsa (a refused key) propagate:
     a stale list must not hide that the key stopped working.
     """
-    from .gateway import GatewayTimeout, GatewayUnreachable
+    from ..gateway import GatewayTimeout, GatewayUnreachable
 
     now = time.time() if now is None else now
     cached = read_cache(base_url)
@@ -143,7 +143,7 @@ def load(
 
 
 def _no_list(provider: Provider, why: str) -> Exception:
-    from .errors import AisaError
+    from ..errors import AisaError
 
     where = provider.models_url or provider.base_url
     return AisaError(f"cannot get {provider.label}'s model list ({why}) and none is cached; try again online, or see {where}")
