@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import keys, merge
+from .refs import close_matches
 from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, versions_accepting
 from .types import Model, Provider
 
@@ -202,7 +203,7 @@ def _check_keys(ctx: Context, level: KeyLevel, obj: dict[str, Any], where: str) 
             yield Finding("block.compat-outside", "error", f"{path} belongs under compat: OpenClaw refuses the whole config", how, True, path)
         elif not (takers := versions_accepting(level, key)):
             known = sorted(set().union(*(accepted_keys(level, v) for v in SUPPORTED)))
-            near = _close_matches(key, known, n=1)
+            near = close_matches(key, known, n=1)
             hint = f"did you mean {near[0]}? " if near else ""
             yield Finding("block.unknown-key", "error", f"{path}: no OpenClaw version knows this key, so OpenClaw refuses the whole config",
                           f"{hint}rename or remove it by hand", False, path)
@@ -475,7 +476,7 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(check, "error", f"{ref} is {role} but not in models.providers.{p.id}.models: OpenClaw reports an unknown model",
                           f"adds its catalogue entry to models.providers.{p.id}.models", True, path)
         elif check == "ref.unknown":
-            close = _close_matches(model_id, sorted(known), n=3, cutoff=0.4)
+            close = close_matches(model_id, sorted(known), n=3, cutoff=0.4)
             hint = f"did you mean {', '.join(p.ref(c) for c in close)}?" if close else f"configured: {', '.join(p.ref(c) for c in sorted(known)) or 'none'}"
             yield Finding(check, "error", f"{ref} is {role} but names no configured {p.label} model", f"left alone: {hint}", False, path)
 
@@ -643,7 +644,7 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             continue  # an alias id is reported (and renamed) as block.alias-id
         model_id = _served_id(p, m["id"])
         if model_id not in live.served:
-            close = _close_matches(model_id, sorted(live.served), n=3, cutoff=0.5)
+            close = close_matches(model_id, sorted(live.served), n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             yield Finding("live.not-served", "error", f"{p.label} does not serve {model_id!r} (not in GET /v1/models): turns with {p.ref(model_id)} fail with 503",
                           f"left alone: {hint}change the id, or `openclaw-aisa models sync --apply` removes it", False, f"models.providers.{p.id}.models[{i}].id")
@@ -660,10 +661,3 @@ _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ..
     (frozenset({"allow.missing"}), _fix_allowlist),
     (frozenset({"temp.model", "temp.defaults"}), _fix_temperature),
 )
-
-
-def _close_matches(word: str, possibilities: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
-    """difflib's, loaded only when a near miss is looked for (about 1 ms of every start otherwise)."""
-    from difflib import get_close_matches
-
-    return get_close_matches(word, list(possibilities), n=n, cutoff=cutoff)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from .refs import suggest
 from .errors import AisaError, UsageError
 from .keys import mask
 
@@ -195,28 +196,6 @@ def _text(body: bytes) -> str | None:
 def short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def suggest(model: str, ids: Iterable[str], n: int = 3) -> tuple[str, ...]:
-    """Ids close to `model`, those sharing the longest prefix (the same family and version) first."""
-    want = model.lower()
-    family = m.group(0) if (m := re.match(r"[a-z]+", want)) else ""
-
-    def prefix(other: str) -> int:
-        return next((i for i, (a, b) in enumerate(zip(want, other)) if a != b), min(len(want), len(other)))
-
-    from difflib import SequenceMatcher
-
-    scored = []
-    for candidate in dict.fromkeys(ids):
-        other = candidate.lower()
-        if candidate == model:
-            continue
-        ratio = SequenceMatcher(None, want, other).ratio()
-        common = prefix(other)
-        if ratio >= 0.6 or (family and common >= len(family) and ratio >= 0.4):
-            scored.append((-common, -ratio, candidate))
-    return tuple(c for *_, c in sorted(scored)[:n])
 
 
 def should_retry(status: int | None, headers: Mapping[str, str] = {}, error: GatewayError | None = None) -> bool:

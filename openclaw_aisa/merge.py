@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError, UsageError
+from .refs import close_matches, refuse_alias
 from .schema import env_ref, model_entry, parse_version, split_ref
 from .types import AuthResult, Provider
 
@@ -387,13 +388,9 @@ def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
         return
     if not model_id:
         raise UsageError(f"{ref!r} names no model; use {provider.ref(provider.default_model)}")
-    alias = provider.alias_for(model_id)
-    if alias and model_id not in configured:
-        raise UsageError(f"{ref} is not served by {provider.label} ({alias.reason}); use {provider.ref(alias.target)}")
+    refuse_alias(provider, model_id, served=configured, use=f"{provider.id}/", shown=ref)
     if model_id not in configured:
-        import difflib
-
-        close = difflib.get_close_matches(model_id, configured, n=3, cutoff=0.4)
+        close = close_matches(model_id, configured, n=3, cutoff=0.4)
         hint = f"did you mean {', '.join(provider.ref(c) for c in close)}?" if close else f"configured: {', '.join(provider.ref(c) for c in configured)}"
         raise UsageError(f"{ref} is not a configured {provider.label} model; {hint}")
     model = provider.model(model_id)

@@ -45,12 +45,14 @@ def reader(config: str, stop: str) -> None:
 
 
 def cli_on_go(*argv: str) -> None:
-    from openclaw_aisa import cli, gateway, merge, online  # noqa: F401  (all a write needs, loaded now)
+    from openclaw_aisa import cli, gateway, merge  # noqa: F401  (all a write needs, loaded now)
+    from openclaw_aisa.cli import onboard  # noqa: F401
+    from openclaw_aisa.workflows import onboard as onboarding, session, transaction  # noqa: F401
     from openclaw_aisa.adapters import live, store  # noqa: F401
     from openclaw_aisa.errors import ConflictError
 
     if "STRESS_RETRIES" in os.environ:
-        cli.CONFLICT_RETRIES = int(os.environ["STRESS_RETRIES"])
+        transaction.CONFLICT_RETRIES = int(os.environ["STRESS_RETRIES"])
     conflicts = 0
     real = store.write_config
 

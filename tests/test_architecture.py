@@ -7,6 +7,7 @@ function from scanned modules to human-readable violations; synthetic packages p
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -128,7 +129,7 @@ def rule_no_cycles(modules: list[Module]) -> list[str]:
     for loop in filter(None, (_shortest_loop(graph, start) for start in sorted(graph))):
         if frozenset(loop) not in seen:
             seen.add(frozenset(loop))
-            where = ", ".join(graph[a][b] for a, b in zip(loop, loop[1:]))
+            where = ", ".join(graph[a][b] for a, b in itertools.pairwise(loop))
             violations.append(f"import cycle {' -> '.join(loop)} ({where})")
     return violations
 
@@ -159,7 +160,9 @@ def rule_centre_stays_pure(modules: list[Module]) -> list[str]:
 def rule_argparse_stays_in_cli(modules: list[Module]) -> list[str]:
     """Below the CLI, code takes typed requests, so tests and other front ends can call it without a command line."""
     violations = [
-        f"{m.path}:{imp.line} imports {t.name} (cli) from {m.layer}" for m, imp, t in _internal(modules) if m.layer != "cli" == t.layer
+        f"{m.path}:{imp.line} imports {t.name} (cli) from {m.layer}"
+        for m, imp, t in _internal(modules)
+        if t.layer == "cli" and m.layer != "cli"
     ]
     for m in (m for m in modules if m.layer != "cli"):
         violations += [f"{m.path}:{i.line} imports {i.target} outside the CLI layer" for i in _outside(m, "argparse")]
@@ -171,31 +174,22 @@ def rule_argparse_stays_in_cli(modules: list[Module]) -> list[str]:
     return violations
 
 
-def _is_terminal_call(func: ast.expr, prompts: set[str]) -> bool:
-    if isinstance(func, ast.Name):
-        return func.id in prompts
-    builtin = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "builtins"
-    return isinstance(func, ast.Attribute) and (func.attr == "getpass" or builtin and func.attr in {"print", "input"})
-
-
 def rule_workflows_do_no_io(modules: list[Module]) -> list[str]:
     """Workflows return results and only the CLI talks to the terminal, so a workflow also runs unattended."""
     violations = []
     for m in (m for m in modules if m.layer == "workflows"):
         nodes = list(ast.walk(m.tree))
         sys_names = {"sys"} | {a.asname or a.name for n in nodes if isinstance(n, ast.Import) for a in n.names if a.name == "sys"}
-        prompts = {"print", "input", "getpass"} | {
-            a.asname or a.name for n in nodes if isinstance(n, ast.ImportFrom) and n.module == "getpass" for a in n.names
-        }
+        from_getpass = {a.asname or a.name for n in nodes if isinstance(n, ast.ImportFrom) and n.module == "getpass" for a in n.names}
+        prompts = {"print", "input", "getpass", *from_getpass}
         violations += [f"{m.path}:{i.line} imports {i.target} in a workflow" for i in _outside(m, "getpass")]
         for node in nodes:
-            if isinstance(node, ast.Call) and _is_terminal_call(node.func, prompts):
-                violations.append(f"{m.path}:{node.lineno} calls {ast.unparse(node.func)}() in a workflow")
-            elif (
-                isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in sys_names and node.attr in STREAMS
-            ):
+            func = node.func if isinstance(node, ast.Call) else None
+            if getattr(func, "id", None) in prompts or getattr(func, "attr", None) == "getpass":  # print(), ask(), getpass.getpass()
+                violations.append(f"{m.path}:{node.lineno} calls {ast.unparse(func)}() in a workflow")
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in sys_names and node.attr in STREAMS:
                 violations.append(f"{m.path}:{node.lineno} uses {ast.unparse(node)} in a workflow")
-            elif isinstance(node, ast.ImportFrom) and node.module == "sys":
+            if isinstance(node, ast.ImportFrom) and node.module == "sys":
                 violations += [f"{m.path}:{node.lineno} imports sys.{a.name} in a workflow" for a in node.names if a.name in STREAMS]
     return violations
 
@@ -271,6 +265,41 @@ CLEAN = {
     ),
     "cli/output.py": "def say(stream, result):\n    print(result, file=stream)\n",
 }
+BROKEN = {  # rule -> [(case id, file written over CLEAN, its source, what a violation naming that file says)]
+    rule_no_cycles: [
+        ("a_b_a", "errors.py", "from . import types", "cycle openclaw_aisa.errors -> openclaw_aisa.types -> openclaw_aisa.errors"),
+    ],
+    rule_imports_point_down: [
+        ("in_function", "adapters/store.py", "def save(): from ..workflows import setup", "openclaw_aisa.workflows.setup (workflows)"),
+        ("up_from_contract", "host.py", "from .adapters.store import save", "openclaw_aisa.adapters.store (adapters) from contract"),
+    ],
+    rule_centre_stays_pure: [
+        ("centre_httpx", "merge.py", "import httpx", ":1 imports httpx from centre"),
+        ("centre_pydantic", "schema.py", "from pydantic import BaseModel", ":1 imports pydantic from centre"),
+        ("centre_adapter", "merge.py", "if TYPE_CHECKING:\n    from .adapters import store", ":2 imports openclaw_aisa.adapters.store"),
+        ("contract_subprocess", "catalog.py", "import subprocess", ":1 imports subprocess from contract"),
+    ],
+    rule_argparse_stays_in_cli: [
+        ("takes_namespace", "workflows/setup.py", "def run(args: argparse.Namespace): ...", "run() takes args: argparse.Namespace"),
+        ("quoted_namespace", "merge.py", "def plan(*, ns: 'Namespace | None'): ...", "plan() takes ns: 'Namespace | None'"),
+        ("adapter_argparse", "adapters/store.py", "from argparse import Namespace", ":1 imports argparse outside the CLI layer"),
+        ("workflow_cli", "workflows/setup.py", "from ..cli.output import say", ":1 imports openclaw_aisa.cli.output (cli)"),
+    ],
+    rule_workflows_do_no_io: [
+        ("print", "workflows/setup.py", "def run(request):\n    print(request)", ":2 calls print() in a workflow"),
+        ("stdin", "workflows/setup.py", "import sys\nsys.stdin.read()", ":2 uses sys.stdin in a workflow"),
+        ("getpass", "workflows/setup.py", "from getpass import getpass as ask\nask()", ":2 calls ask() in a workflow"),
+    ],
+    rule_network_and_subprocess_in_their_adapter: [
+        ("subprocess_in_workflow", "workflows/setup.py", "import subprocess", "only openclaw_aisa/adapters/openclaw_exe.py may"),
+        ("httpx_in_other_adapter", "adapters/live.py", "from httpx import Client", "only openclaw_aisa/adapters/client.py may"),
+    ],
+    rule_every_module_in_one_layer: [
+        ("stray_subpackage", "plugins/extra.py", "", "sub-package openclaw_aisa/plugins/ is in no layer"),
+        ("adapter_at_top", "client.py", "import httpx", "client is an adapter but sits in the centre; move it to openclaw_aisa/adapters/"),
+        ("cli_at_top", "cli.py", "import argparse", "the cli layer is the package openclaw_aisa/cli/"),
+    ],
+}
 
 
 def write_package(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -285,136 +314,21 @@ def test_clean_synthetic_package_passes(rule, tmp_path):
     assert rule(scan(write_package(tmp_path, CLEAN))) == []
 
 
-def case(rule, files: dict[str, str], expected: str, id: str):
-    return pytest.param(rule, files, expected, id=f"{rule.__name__.removeprefix('rule_')}-{id}")
-
-
-TAKES_NAMESPACE = "from __future__ import annotations\n\nimport argparse\n\n\ndef run(args: argparse.Namespace) -> None:\n    pass\n"
-GETPASS = "from getpass import getpass as ask\n\n\ndef run():\n    return ask()\n"
-TYPE_CHECKED_ADAPTER = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .adapters import store\n"
-
-
 @pytest.mark.parametrize(
-    ("rule", "files", "expected"),
+    ("rule", "file", "source", "expected"),
     [
-        case(
-            rule_no_cycles,
-            {"errors.py": "from . import types\n"},
-            "import cycle openclaw_aisa.errors -> openclaw_aisa.types -> openclaw_aisa.errors",
-            "a_b_a",
-        ),
-        case(
-            rule_imports_point_down,
-            {"adapters/store.py": "def save():\n    from ..workflows import setup\n"},
-            "store.py:2 imports openclaw_aisa.workflows.setup (workflows) from adapters",
-            "adapter_imports_workflow_in_function",
-        ),
-        case(
-            rule_imports_point_down,
-            {"host.py": "from .adapters.store import save\n"},
-            "host.py:1 imports openclaw_aisa.adapters.store (adapters) from contract",
-            "contract_imports_adapter",
-        ),
-        case(
-            rule_centre_stays_pure,
-            {"merge.py": "import httpx\n"},
-            "openclaw_aisa/merge.py:1 imports httpx from centre",
-            "centre_imports_httpx",
-        ),
-        case(
-            rule_centre_stays_pure,
-            {"schema.py": "from pydantic import BaseModel\n"},
-            "openclaw_aisa/schema.py:1 imports pydantic from centre",
-            "centre_imports_pydantic",
-        ),
-        case(
-            rule_centre_stays_pure,
-            {"merge.py": TYPE_CHECKED_ADAPTER},
-            "merge.py:4 imports openclaw_aisa.adapters.store (adapters) from centre",
-            "centre_imports_adapter",
-        ),
-        case(
-            rule_centre_stays_pure,
-            {"catalog.py": "import subprocess\n"},
-            "openclaw_aisa/catalog.py:1 imports subprocess from contract",
-            "contract_imports_subprocess",
-        ),
-        case(
-            rule_argparse_stays_in_cli,
-            {"workflows/setup.py": TAKES_NAMESPACE},
-            "setup.py:6 run() takes args: argparse.Namespace outside the CLI layer",
-            "workflow_takes_namespace",
-        ),
-        case(
-            rule_argparse_stays_in_cli,
-            {"merge.py": "def plan(*, ns: 'Namespace | None' = None):\n    pass\n"},
-            "merge.py:1 plan() takes ns: 'Namespace | None'",
-            "quoted_namespace",
-        ),
-        case(
-            rule_argparse_stays_in_cli,
-            {"adapters/store.py": "from argparse import Namespace\n"},
-            "store.py:1 imports argparse outside the CLI layer",
-            "adapter_imports_argparse",
-        ),
-        case(
-            rule_argparse_stays_in_cli,
-            {"workflows/setup.py": "from ..cli.output import say\n"},
-            "setup.py:1 imports openclaw_aisa.cli.output (cli) from workflows",
-            "workflow_imports_cli",
-        ),
-        case(
-            rule_workflows_do_no_io,
-            {"workflows/setup.py": "def run(request):\n    print(request)\n"},
-            "setup.py:2 calls print() in a workflow",
-            "workflow_calls_print",
-        ),
-        case(
-            rule_workflows_do_no_io,
-            {"workflows/setup.py": "import sys\n\n\ndef run():\n    return sys.stdin.read()\n"},
-            "setup.py:5 uses sys.stdin",
-            "workflow_reads_stdin",
-        ),
-        case(rule_workflows_do_no_io, {"workflows/setup.py": GETPASS}, "setup.py:5 calls ask() in a workflow", "workflow_calls_getpass"),
-        case(
-            rule_network_and_subprocess_in_their_adapter,
-            {"workflows/setup.py": "import subprocess\n"},
-            "setup.py:1 imports subprocess; only openclaw_aisa/adapters/openclaw_exe.py may",
-            "subprocess_in_workflow",
-        ),
-        case(
-            rule_network_and_subprocess_in_their_adapter,
-            {"adapters/live.py": "from httpx import Client\n"},
-            "live.py:1 imports httpx; only openclaw_aisa/adapters/client.py may",
-            "httpx_in_other_adapter",
-        ),
-        case(
-            rule_every_module_in_one_layer,
-            {"plugins/__init__.py": "", "plugins/extra.py": ""},
-            "sub-package openclaw_aisa/plugins/ is in no layer",
-            "stray_subpackage",
-        ),
-        case(
-            rule_every_module_in_one_layer,
-            {"client.py": "import httpx\n"},
-            "openclaw_aisa/client.py: client is an adapter but sits in the centre; move it to openclaw_aisa/adapters/client.py",
-            "adapter_at_top_level",
-        ),
-        case(
-            rule_every_module_in_one_layer,
-            {"cli.py": "import argparse\n"},
-            "openclaw_aisa/cli.py: the cli layer is the package openclaw_aisa/cli/",
-            "cli_module_at_top_level",
-        ),
+        pytest.param(rule, *case[1:], id=f"{rule.__name__.removeprefix('rule_')}-{case[0]}")
+        for rule, cases in BROKEN.items()
+        for case in cases
     ],
 )
-def test_rule_flags_broken_synthetic_package(rule, files, expected, tmp_path):
-    violations = rule(scan(write_package(tmp_path, {**CLEAN, **files})))
-    assert any(expected in v for v in violations), "\n".join(violations) or "no violations"
+def test_rule_flags_broken_synthetic_package(rule, file, source, expected, tmp_path):
+    violations = rule(scan(write_package(tmp_path, {**CLEAN, file: source + "\n"})))
+    assert any(f"openclaw_aisa/{file}:" in v and expected in v for v in violations), "\n".join(violations) or "no violations"
 
 
 @pytest.mark.parametrize(
-    ("path", "source", "target"),
+    ("file", "source", "target"),
     [
         pytest.param("merge.py", "import openclaw_aisa.adapters.store", "openclaw_aisa.adapters.store", id="import_dotted"),
         pytest.param("merge.py", "from . import errors", "openclaw_aisa.errors", id="from_dot_import_submodule"),
@@ -426,6 +340,6 @@ def test_rule_flags_broken_synthetic_package(rule, files, expected, tmp_path):
         pytest.param("merge.py", "from openclaw_aisa import hookimpl", "openclaw_aisa", id="absolute_name_from_package"),
     ],
 )
-def test_scanner_resolves_import_form_inside_a_function(path, source, target, tmp_path):
-    modules = scan(write_package(tmp_path, {**CLEAN, path: f"def f():\n    {source}\n"}))
-    assert Import(target, 2) in next(m for m in modules if m.path == f"openclaw_aisa/{path}").imports
+def test_scanner_resolves_import_form_inside_a_function(file, source, target, tmp_path):
+    modules = scan(write_package(tmp_path, {**CLEAN, file: f"def f():\n    {source}\n"}))
+    assert Import(target, 2) in next(m for m in modules if m.path == f"openclaw_aisa/{file}").imports

@@ -10,8 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from openclaw_aisa import bench, cli
-from openclaw_aisa.bench import Sample, percentile, summarise
+from openclaw_aisa import benchstats as bench
+from openclaw_aisa import cli
+from openclaw_aisa.benchstats import Sample, percentile, summarise
 
 from .conftest import KEY, OTHER_KEY
 

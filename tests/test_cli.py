@@ -359,8 +359,8 @@ def test_models_list_reads_a_malformed_config_without_crashing(run, config_path)
 def test_onboarding_that_loses_every_race_says_so_in_one_line_and_puts_the_dotenv_back(run, monkeypatch, config_path, state_dir, dotenv):
     """Another program writes the config after each of our reads: the retries run out, and the .env
     (written first) goes back to what it was, so no half of the onboarding stays."""
-    from openclaw_aisa import cli
     from openclaw_aisa.adapters import store
+    from openclaw_aisa.workflows.transaction import CONFLICT_RETRIES
 
     write_json(config_path, {"gateway": {"port": 1}})
     if dotenv is not None:
@@ -378,8 +378,8 @@ def test_onboarding_that_loses_every_race_says_so_in_one_line_and_puts_the_doten
     result = run(*ONBOARD, "--aisa-api-key", KEY)
     assert result.code == 1 and result.err.count("\n") == 1
     assert "changed while openclaw-aisa was working" in result.err and "run the command again" in result.err
-    assert len(theirs) == cli.CONFLICT_RETRIES + 1
-    assert read_json(config_path) == {"gateway": {"port": 1}, "theirs": cli.CONFLICT_RETRIES}
+    assert len(theirs) == CONFLICT_RETRIES + 1
+    assert read_json(config_path) == {"gateway": {"port": 1}, "theirs": CONFLICT_RETRIES}
     assert sorted(p.name for p in state_dir.iterdir()) == ([".env"] if dotenv else []) + ["openclaw.json"]
     assert dotenv is None or (state_dir / ".env").read_text() == dotenv
 

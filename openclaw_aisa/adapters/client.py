@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -46,6 +46,7 @@ class KeyCheck:
     valid: bool | None
     model_count: int = 0
     error: GatewayError | None = None
+    models: tuple[dict, ...] = field(default=(), compare=False)  # GET /models' entries, for the live cache
 
     @property
     def reachable(self) -> bool:
@@ -123,10 +124,11 @@ class AisaClient:
             raise gateway.UpstreamError(f"AIsa's model list at {self.host} is not the JSON expected; check --base-url") from None
         return [m for m in data or () if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
-    def check_key(self, timeout: float = 5.0) -> KeyCheck:
-        """Ask AIsa about the key once, quickly, without retries: for onboarding, before anything is saved."""
+    def check_key(self, timeout: float | None = 5.0, retries: int | None = 0) -> KeyCheck:
+        """Ask AIsa about the key, by default once, quickly, without retries (onboarding, before anything is saved)."""
         try:
-            return KeyCheck(True, len(self.list_models(timeout=timeout, retries=0)))
+            models = self.list_models(timeout=timeout, retries=retries)
+            return KeyCheck(True, len(models), models=tuple(models))
         except BadKey as e:
             return KeyCheck(False, error=e)
         except PaymentRequired as e:

@@ -133,3 +133,11 @@ def plugin_entry(command: Path, plugin_id: str, env: Mapping[str, str]) -> dict[
 def _last_line(done: subprocess.CompletedProcess) -> str:
     lines = [line for line in (done.stderr + "\n" + done.stdout).splitlines() if line.strip()]
     return lines[-1].strip() if lines else "no output"
+
+
+def subcommands(command: Path, env: Mapping[str, str], *parent: str) -> set[str]:
+    """The subcommands a command group lists in its --help (`models auth` has `logout` on 9.x only)."""
+    import re
+
+    text = run(command, *parent, "--help", env=env, timeout=60).stdout
+    return set(re.findall(r"^\s{2}([a-z][a-z-]+)\b", text, re.M))

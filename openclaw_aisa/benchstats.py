@@ -1,30 +1,17 @@
-"""`bench`: how fast each model answers through the gateway. Time to first token, total time and
-output tokens per second, over a few streamed requests with one fixed prompt.
-
-Requests go one at a time: sent together they would queue behind each other and the figures would
-measure the queue. The figures are summarised and rendered by pure functions; `cmd_bench` does the
-requests, the clock and the output.
-"""
+"""`bench`'s figures: time one streamed answer, summarise the runs (median and p90), and render
+them as a table, a CSV row or an HTML chart. Pure functions; workflows/bench.py does the requests."""
 
 from __future__ import annotations
 
-import argparse
-import csv
 import datetime as dt
-import json
 import math
-import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import merge
-from .cli import PROG, Console
-from .errors import UsageError
-from .host import Host
+from . import merge, refs
 from .types import Provider
 
 DEFAULT_PROMPT = "In about one hundred words, explain why the sky is blue."
@@ -238,126 +225,7 @@ def chosen_models(provider: Provider, wanted: Sequence[str]) -> list[str]:
     """Bare ids from `--models` (bare or as refs), each once, in the order given."""
     ids = []
     for raw in wanted:
-        model_id = provider.bare_id(raw)
-        if model_id is None:
-            raise UsageError(f"--models {raw!r}: give {provider.label} model ids, e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
-        alias = provider.alias_for(model_id)
-        if alias:
-            raise UsageError(f"{model_id} is not served by {provider.label} ({alias.reason}); use {alias.target}")
+        model_id = refs.bare_id(provider, raw, f"--models {raw!r}")
+        refs.refuse_alias(provider, model_id)
         ids.append(model_id)
     return list(dict.fromkeys(ids))
-
-
-# --- the command ---------------------------------------------------------------------------------
-
-
-def cmd_bench(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
-    from .gateway import BadKey, GatewayError, PaymentRequired, UnknownModel
-    from .online import Session
-
-    if args.runs < 1 or args.max_tokens < 1:
-        raise UsageError("--runs and --max-tokens must be at least 1")
-    prompt = DEFAULT_PROMPT if args.prompt is None else args.prompt
-    if not prompt.strip():
-        raise UsageError("--prompt is empty")
-    s = Session(args, host, env)
-    if args.chart:  # checked now, written at the end; an existing file is kept until then
-        existed = os.path.exists(args.chart)
-        _open_output(args.chart, "--chart", mode="a").close()
-    ids = chosen_models(s.provider, args.models) if args.models else default_models(s.provider, s.snapshot.data)
-    messages = [{"role": "user", "content": prompt}]
-    show = _progress(console.err)
-    samples: list[Sample] = []
-    started_at = dt.datetime.now(dt.timezone.utc)
-    with s.client() as client, _csv_sink(args.csv) as write:
-        try:
-            _warm_up(client)
-            for model_id in ids:
-                ref = s.provider.ref(model_id)
-                for run in range(1, args.runs + 1):
-                    show(f"{ref} {run}/{args.runs} ...")
-                    stop = False
-                    try:
-                        sample = time_stream(ref, run, client.chat_stream(model_id, messages, max_tokens=args.max_tokens),
-                                             sent_at=lambda: client.last_sent)
-                    except (BadKey, PaymentRequired):
-                        raise  # every later request would fail the same way
-                    except GatewayError as e:
-                        sample, stop = Sample(ref, run, error=" ".join(str(e).split())), isinstance(e, UnknownModel)
-                    samples.append(sample)
-                    write(sample)
-                    if stop:
-                        break  # an unknown model will not start working within a bench
-        except BaseException:
-            if args.chart and not existed:
-                os.unlink(args.chart)
-            raise
-        finally:
-            show("")
-    result = report(s.base_url, prompt, args.runs, args.max_tokens, started_at, samples)
-    if args.chart:
-        with _open_output(args.chart, "--chart") as f:
-            f.write(render_chart(result))
-    if args.json:
-        console.say(json.dumps(result, indent=2))
-    else:
-        console.say(f"{s.provider.label} at {s.base_url}: {args.runs} streamed request(s) per model, one at a time, "
-                    f"max_tokens {args.max_tokens}; seconds, median and p90")
-        for line in render_table(summarise(samples)):
-            console.say(line)
-    if not any(x.ok for x in samples):
-        console.warn(f"no request succeeded; `{PROG} doctor` checks the key and the models")
-        return 1
-    return 0
-
-
-def _warm_up(client) -> None:
-    """Open the connection with an unmeasured GET /models (no tokens spent), so the first measured
-    request does not pay the TCP and TLS handshakes that every later one skips: that one slow run
-    would be the p90 of a 5-run bench. A refused key or an empty balance stops the bench here."""
-    from .gateway import BadKey, GatewayError, PaymentRequired
-
-    try:
-        client.list_models(retries=0)
-    except (BadKey, PaymentRequired):
-        raise
-    except GatewayError:
-        pass  # the measured requests will say what is wrong, per model
-
-
-def _progress(stream) -> Callable[[str], None]:
-    """A status line rewritten in place on a terminal; nothing at all otherwise, so logs stay clean."""
-    if not (hasattr(stream, "isatty") and stream.isatty()):
-        return lambda text: None
-
-    def show(text: str) -> None:
-        stream.write("\r\x1b[K" + text)
-        stream.flush()
-
-    return show
-
-
-@contextmanager
-def _csv_sink(path: str | None) -> Iterator[Callable[[Sample], None]]:
-    """Write each request's row as it completes (an interrupted bench keeps what it measured);
-    the file is opened first, so a bad path fails before any request is paid for."""
-    if not path:
-        yield lambda sample: None
-        return
-    with _open_output(path, "--csv") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_FIELDS)
-
-        def write(sample: Sample) -> None:
-            writer.writerow(csv_row(sample))
-            f.flush()
-
-        yield write
-
-
-def _open_output(path: str, flag: str, mode: str = "w"):
-    """An output file, or one clear line; called before any request is paid for, so a bad path fails first."""
-    try:
-        return open(path, mode, newline="", encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"{flag} {path}: cannot write it ({e.strerror or e})") from None

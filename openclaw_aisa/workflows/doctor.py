@@ -1,0 +1,123 @@
+"""`doctor`: gather what the pure checks in doctor.py need (the config, the .env, file modes, the
+provider's answer), run them, and with `fix` apply the safe repairs through the config transaction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import doctor, merge
+from ..adapters import openclaw_exe, store
+from ..errors import ConfigError
+from ..host import Host
+from . import session, transaction
+from .session import PROG
+
+
+@dataclass(frozen=True)
+class Request:
+    target: session.Target
+    fix: bool = False
+    offline: bool = False
+    openclaw_version: str | None = None
+    openclaw: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """`doctor --json`; exit 1 while an error remains."""
+
+    config: str
+    provider: str
+    version: str | None
+    version_source: str
+    online: bool
+    no_key: bool  # online checks skipped for want of a key (not for --offline)
+    fix: bool
+    found: tuple[doctor.Finding, ...]
+    fixed: tuple[str, ...]
+    remaining: tuple[doctor.Finding, ...]
+
+    @property
+    def errors(self) -> list[doctor.Finding]:
+        return [f for f in self.remaining if f.level == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "config": self.config, "provider": self.provider, "openclaw_version": {"version": self.version, "source": self.version_source},
+            "online": self.online, "findings": [_finding(f) for f in self.found], "fixed": list(self.fixed),
+            "remaining": [_finding(f) for f in self.remaining] if self.fix else None, "errors": len(self.errors),
+        }
+
+
+def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
+    s = session.open_session(host, env, request.target, need_key=False, offline_flag=request.offline)
+    command = openclaw_exe.find(env, request.openclaw)
+    version, version_source = openclaw_exe.target_version(request.openclaw_version, s.snapshot.data, env, command)
+    files = {"state_dir": s.loc.state_dir, "config": s.loc.config, "dotenv": s.loc.dotenv}
+    choice = next((c for c in host.auth_choices.values() if c.provider == s.provider.id), None)
+    onboard = f"{PROG} onboard" + (f" --auth-choice {choice.id}" if choice else "")
+
+    def context(config: dict[str, Any], config_exists: bool, live_status: doctor.Live | None) -> doctor.Context:
+        modes: dict[str, int | None] = {}
+        for name, path in files.items():
+            try:
+                modes[name] = os.stat(path).st_mode & 0o777
+            except OSError:
+                modes[name] = None
+        return doctor.Context(
+            config=config, config_exists=config_exists, provider=s.provider, env=env, dotenv=s.dotenv,
+            modes=modes, openclaw_version=version, live=live_status, locations={k: str(v) for k, v in files.items()},
+            onboard=onboard,
+        )
+
+    live_status = None if s.offline or s.key is None else _live_status(s)
+    ctx = context(s.snapshot.data, s.snapshot.raw is not None, live_status)
+    found = doctor.diagnose(ctx)
+    changes: list[str] = []
+    remaining = found
+    if request.fix and any(f.fixable for f in found):
+        def transform(config: dict[str, Any]) -> merge.Merged:
+            fresh = context(config, s.snapshot.raw is not None, live_status)
+            fixed = doctor.fix(fresh, doctor.diagnose(fresh))
+            return merge.Merged(fixed.config, fixed.changes)
+
+        try:
+            committed = transaction.commit(s.loc, env, transform, transaction.plan(s.loc, transform))
+        except ConfigError as e:
+            raise ConfigError(f"doctor --fix cannot repair this config: {e}") from None
+        changes = [c.summary for c in committed.merged.changes]
+        for name, mode in doctor.fix(ctx, found).chmods:
+            os.chmod(files[name], mode)
+            changes.append(f"chmod {mode:o} {files[name]}")
+        after = store.read_config(s.loc.config)
+        remaining = doctor.diagnose(context(after.data, after.raw is not None, live_status))
+    return Report(
+        str(s.loc.config), s.provider.id, version, version_source, live_status is not None,
+        s.key is None and not s.offline, request.fix, tuple(found), tuple(changes), tuple(remaining),
+    )
+
+
+def _live_status(s: session.Session) -> doctor.Live:
+    from ..gateway import BadKey, PaymentRequired
+
+    with s.client(read_timeout=session.VERIFY_TIMEOUT * 2) as client:
+        check = session.check_key(client, s.base_url, timeout=None, retries=None)
+    e = check.error
+    if isinstance(e, BadKey):
+        return doctor.Live("bad-key", str(e))
+    if isinstance(e, PaymentRequired):
+        return doctor.Live("payment", str(e))
+    if e is not None:
+        return doctor.Live("unreachable", str(e))
+    return doctor.Live("valid", served=frozenset(m["id"] for m in check.models), model_count=check.model_count)
+
+
+def _finding(f: doctor.Finding) -> dict[str, Any]:
+    return {"check": f.check, "level": f.level, "message": f.message, "fix": f.fix, "fixable": f.fixable, "path": f.path}

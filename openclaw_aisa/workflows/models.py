@@ -1,0 +1,207 @@
+"""`models list`, `models list --live`, `models set`, `models add`, `models sync`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import merge, refs
+from ..adapters import live, openclaw_exe, paths
+from ..errors import AisaError, UsageError
+from ..host import Host
+from ..schema import split_ref
+from ..types import Provider
+from . import session, transaction
+from .session import PROG
+
+
+@dataclass(frozen=True)
+class Listed:
+    """`models list --json`: the catalogue, what is configured, the primary."""
+
+    config: str
+    primary: str | None
+    models: tuple[dict[str, Any], ...]
+    providers: tuple[Provider, ...]
+    exit_code: int = 0
+
+    def document(self) -> dict[str, Any]:
+        return {"config": self.config, "primary": self.primary, "models": list(self.models)}
+
+
+def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, provider_id: str | None) -> Listed:
+    loc = paths.locate(env, profile)
+    config = transaction.read_config(loc).data
+    primary = merge.current_primary(config)
+    if provider_id and provider_id not in host.providers:
+        raise UsageError(f"unknown provider {provider_id!r}; registered: {', '.join(host.providers)}")
+    providers = [host.providers[provider_id]] if provider_id else list(host.providers.values())
+    rows: list[dict[str, Any]] = []
+    for provider in providers:
+        configured = merge.configured_ids(config, provider.id)
+        for m in provider.models:
+            price = m.price(provider.id)
+            rows.append({
+                "ref": provider.ref(m.id), "provider": provider.id, "id": m.id, "name": m.name,
+                "context_window": m.context_window.value, "max_tokens": m.max_tokens.value,
+                "input": list(m.input), "reasoning": m.reasoning, "tags": list(m.tags),
+                "price": None if price is None else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
+                "curated": True, "configured": m.id in configured, "primary": provider.ref(m.id) == primary,
+            })
+        for extra in [i for i in configured if provider.model(i) is None]:
+            rows.append({"ref": provider.ref(extra), "provider": provider.id, "id": extra, "curated": False, "configured": True, "primary": provider.ref(extra) == primary})
+    return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
+
+
+@dataclass(frozen=True)
+class LiveListed:
+    """`models list --live --json`: what the provider serves now."""
+
+    provider: Provider
+    base_url: str
+    found: live.Listing
+    rows: tuple[dict[str, Any], ...]
+    gone: tuple[str, ...]  # configured, not served
+    exit_code: int = 0
+
+    def document(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "source": self.found.source, "fetched_at": self.found.fetched_at, "models": list(self.rows)}
+
+
+def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, refresh: bool = False, kind: str | None = None) -> LiveListed:
+    s = session.open_session(host, env, target, need_key=False)
+    found = s.listing(refresh=refresh)
+    configured = set(merge.configured_ids(s.snapshot.data, s.provider.id))
+    primary = merge.current_primary(s.snapshot.data)
+    rows = tuple(
+        {"ref": s.provider.ref(m.id), "id": m.id, "kind": m.kind, "owned_by": m.owned_by, "curated": m.curated,
+         "configured": m.id in configured, "primary": s.provider.ref(m.id) == primary}
+        for m in found.models if not kind or m.kind == kind
+    )
+    return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
+
+
+@dataclass(frozen=True)
+class PrimarySet:
+    ref: str
+    changes: tuple[str, ...]
+    written: bool
+    exit_code: int = 0
+
+
+def set_primary(host: Host, env: Mapping[str, str], profile: str | None, ref: str) -> PrimarySet:
+    pid, _ = split_ref(ref)
+    if pid not in host.providers:
+        raise UsageError(f"{ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5")
+    provider = host.providers[pid]
+    loc = paths.locate(env, profile)
+
+    def transform(config: dict[str, Any]) -> merge.Merged:
+        return merge.set_primary(config, provider, ref)
+
+    committed = transaction.commit(loc, env, transform, transaction.plan(loc, transform))
+    return PrimarySet(ref, tuple(c.summary for c in committed.merged.changes if c.summary), committed.written)
+
+
+@dataclass(frozen=True)
+class Edited:
+    """`models add --json` and `models sync --json`: the report, the changes, and the diff of a dry run."""
+
+    provider: Provider
+    report: dict[str, Any]
+    config: str
+    nothing: str  # what to say when nothing changed
+    dry_run: bool
+    warning: str = ""
+    exit_code: int = 0
+
+    @property
+    def applied(self) -> bool:
+        return bool(self.report.get("applied"))
+
+    def document(self) -> dict[str, Any]:
+        return self.report
+
+
+@dataclass(frozen=True)
+class Change:
+    ids: tuple[str, ...]
+    dry_run: bool = False
+    openclaw_version: str | None = None
+    primary: str | None = None  # sync: the primary to use when the current one is no longer served
+    apply: bool = False  # sync: change the config (else only report)
+
+
+def _checked(provider: Provider, found: live.Listing, ids: tuple[str, ...]) -> list[str]:
+    """Bare ids that the provider serves for chat; anything else is one clear error naming close ids."""
+    out = []
+    for raw in ids:
+        model_id = provider.bare_id(raw)
+        if model_id is None:
+            raise UsageError(f"{raw!r} is not one of {provider.label}'s model ids; write e.g. kimi-k2.5 or {provider.ref('kimi-k2.5')}")
+        refs.refuse_alias(provider, model_id, served=found.ids)
+        entry = found.get(model_id)
+        if entry is None:
+            close = refs.suggest(model_id, found.chat_ids)
+            hint = f"did you mean {', '.join(close)}?" if close else f"see `{PROG} models list --live`"
+            raise UsageError(f"{provider.label} does not serve {model_id!r}; {hint}")
+        if entry.kind != "chat":
+            raise UsageError(f"{model_id} is a{'n' if entry.kind[0] in 'aeiou' else ''} {entry.kind} model; OpenClaw's agents need a chat model (`{PROG} models list --live --kind chat`)")
+        out.append(model_id)
+    return out
+
+
+def add(host: Host, env: Mapping[str, str], target: session.Target, change: Change) -> Edited:
+    s = session.open_session(host, env, target, need_key=False)
+    found = s.listing()
+    if found.source == "cache" and any(s.provider.bare_id(i) not in found.ids for i in change.ids):
+        found = s.listing(refresh=True)  # the id may be newer than the cache
+    ids = _checked(s.provider, found, change.ids)
+    version, _ = openclaw_exe.target_version(change.openclaw_version, s.snapshot.data, env, openclaw_exe.find(env, None))
+
+    def transform(config: dict[str, Any]) -> merge.Merged:
+        return merge.add_models(config, s.provider, ids, version)
+
+    return _apply(s, env, transform, change.dry_run, {}, f"already configured: {', '.join(s.provider.ref(i) for i in ids)}", found.warning)
+
+
+def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Change) -> Edited:
+    s = session.open_session(host, env, target, need_key=False)
+    found = s.listing(refresh=True)
+    configured = merge.configured_ids(s.snapshot.data, s.provider.id)
+    served = set(found.ids)
+    gone = [i for i in configured if i not in served]
+    curated_new = [m.id for m in s.provider.models if m.id in served and m.id not in configured and (e := found.get(m.id)) is not None and e.kind == "chat"]
+    other_new = [i for i in found.chat_ids if i not in configured and i not in curated_new]
+    report: dict[str, Any] = {"base_url": s.base_url, "source": found.source, "gone": gone, "new_curated": curated_new, "new_other": other_new, "applied": False, "changes": []}
+    if not change.apply:
+        return Edited(s.provider, report, str(s.loc.config), "", False, found.warning)
+    if found.source != "live":
+        raise AisaError(f"models sync --apply needs {s.provider.label}'s current list, and it could not be fetched ({found.warning}); nothing was written")
+    version, _ = openclaw_exe.target_version(change.openclaw_version, s.snapshot.data, env, openclaw_exe.find(env, None))
+
+    def transform(config: dict[str, Any]) -> merge.Merged:
+        removed = merge.remove_models(config, s.provider, gone, primary=change.primary)
+        added = merge.add_models(removed.config, s.provider, curated_new, version)
+        return merge.Merged(added.config, removed.changes + added.changes, removed.notes + added.notes)
+
+    return _apply(s, env, transform, change.dry_run, report, "in sync: nothing to change", found.warning)
+
+
+def _apply(s: session.Session, env: Mapping[str, str], transform: transaction.Transform, dry_run: bool, report: dict[str, Any], nothing: str, warning: str) -> Edited:
+    planned = transaction.plan(s.loc, transform)
+    report = dict(report, config=str(s.loc.config))
+    report["changes"] = [c.summary for c in planned.merged.changes if c.summary]
+    if dry_run:
+        secrets = transaction.secrets_in_play(s.provider, env, s.dotenv, planned.snapshot.data)
+        report["diff"] = transaction.preview(s.loc, planned, secrets=secrets)
+        return Edited(s.provider, report, str(s.loc.config), nothing, True, warning)
+    committed = transaction.commit(s.loc, env, transform, planned)
+    report.update(applied=committed.written, changes=[c.summary for c in committed.merged.changes if c.summary])
+    return Edited(s.provider, report, str(s.loc.config), nothing, False, warning)
+
+
+def ages(found: live.Listing) -> str:
+    return "just now" if found.source == "live" else f"{live.age(time.time() - found.fetched_at)} ago ({found.source})"

@@ -1,0 +1,251 @@
+"""Onboarding: plan (everything `--dry-run` shows), check the key, then apply.
+
+The CLI decides what needs asking (which auth choice, the key, whether to save an exported key)
+before `plan`, and may ask for a confirmation between `plan` and `apply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import keys, merge
+from ..adapters import openclaw_exe, paths
+from ..errors import AisaError, UsageError
+from ..host import Host
+from ..types import AuthChoice, AuthRequest, AuthResult, Provider
+from . import plugin, session, transaction
+
+
+@dataclass(frozen=True)
+class Request:
+    choice: str
+    key: keys.Key
+    persist: bool  # save a key found in the environment to the .env
+    profile: str | None = None
+    primary: str | None = None
+    base_url: str | None = None
+    secret_mode: str = "ref"
+    refresh_models: bool = False
+    openclaw_version: str | None = None
+    openclaw: str | None = None
+    install_plugin: bool = True
+    skip_validation: bool = False
+    require_valid_key: bool = False
+
+
+def stored_key(host: Host, env: Mapping[str, str], profile: str | None, choice: AuthChoice) -> keys.Key | None:
+    """The key the environment or the state dir's .env already holds (first wins), if any."""
+    what = choice.label
+    if env.get(choice.env_var, "").strip():
+        return keys.Key(keys.clean(env[choice.env_var], f"{what} in ${choice.env_var}"), "environment")
+    dotenv = transaction.read_dotenv(paths.locate(env, profile))[2]
+    if dotenv.get(choice.env_var, "").strip():
+        return keys.Key(keys.clean(dotenv[choice.env_var], f"{what} in .env"), ".env")
+    return None
+
+
+def dotenv_path(env: Mapping[str, str], profile: str | None) -> Path:
+    return paths.locate(env, profile).dotenv
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What onboarding would write; `document()` is `onboard --dry-run --json`."""
+
+    provider: Provider
+    choice: AuthChoice
+    request: Request
+    loc: paths.Location
+    planned: transaction.Planned
+    dotenv: transaction.Dotenv
+    diff: str
+    warnings: tuple[str, ...]
+    target: str | None
+    target_source: str
+    command: Path | None
+    persist: bool
+    auth: AuthResult
+    exit_code: int = 0
+
+    def document(self) -> dict[str, Any]:
+        merged = self.planned.merged
+        return {
+            "config": str(self.loc.config), "dry_run": True, "diff": self.diff, "warnings": list(self.warnings), "notes": list(merged.notes),
+            "changes": [{"path": c.path, "summary": c.summary} for c in merged.changes if c.summary],
+        }
+
+    @property
+    def refreshes(self) -> list[str]:
+        """The model refreshes (`--refresh-models`) a user may want to confirm first."""
+        changes = self.planned.merged.changes
+        return [c.summary for c in changes if c.summary] if any("refreshed" in c.summary for c in changes) else []
+
+    def transform(self, config: dict[str, Any]) -> merge.Merged:
+        return merge.apply_auth(config, self.provider, self.auth, _options(self.request, self.target))
+
+
+def _options(request: Request, target: str | None) -> merge.Options:
+    return merge.Options(
+        primary=request.primary,
+        base_url=request.base_url,
+        replace_key=request.key.typed or request.secret_mode == "plaintext",
+        refresh_models=request.refresh_models,
+        openclaw_version=target,
+    )
+
+
+def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
+    choice = host.auth_choices[request.choice]
+    provider = host.providers[choice.provider]
+    loc = paths.locate(env, request.profile)
+    dotenv_raw, dotenv_text, dotenv = transaction.read_dotenv(loc)
+    key = request.key
+    warnings = _key_warnings(choice, key, env, dotenv, loc)
+    first = transaction.read_config(loc)
+    command = openclaw_exe.find(env, request.openclaw)
+    target, target_source = openclaw_exe.target_version(request.openclaw_version, first.data, env, command)
+    auth = host.run_auth_choice(choice, AuthRequest(key=key.value, key_source=key.source, base_url=request.base_url, secret_mode=request.secret_mode, openclaw_version=target))
+    merged = merge.apply_auth(first.data, provider, auth, _options(request, target))
+    persist = request.secret_mode == "ref" and (key.typed or (key.source == "environment" and request.persist))
+    new_dotenv = keys.set_dotenv(dotenv_text, choice.env_var, key.value) if persist else dotenv_text
+    if request.secret_mode == "plaintext":
+        warnings.append(f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)")
+    elif key.source == "environment" and not persist:
+        warnings.append(
+            f"the key stays only in your environment: OpenClaw's Gateway service sees a key only in its own environment "
+            f"or in {loc.dotenv}; run again with --persist-key to save it there"
+        )
+    planned = transaction.Planned(first, merged)
+    dotenv_edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv)
+    secrets = transaction.secrets_in_play(provider, env, dotenv, first.data, key.value)
+    diff = transaction.preview(loc, planned, dotenv_edit, secrets)
+    return Plan(provider, choice, request, loc, planned, dotenv_edit, diff, tuple(warnings), target, target_source, command, persist, auth)
+
+
+@dataclass(frozen=True)
+class Verified:
+    verified: bool | None
+    models: int | None
+    warning: str = ""
+
+
+def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
+    """Check the key against the endpoint the config will use, before anything is written."""
+    request, provider = plan.request, plan.provider
+    if request.skip_validation:
+        return Verified(None, None)
+    if session.offline(env):
+        if request.require_valid_key:
+            raise UsageError(f"--require-valid-key needs the network, but {session.OFFLINE_ENV} is set; nothing was written")
+        return Verified(None, None, f"key not verified ({session.OFFLINE_ENV} is set); check it later with `{session.PROG} doctor`")
+    from ..adapters.client import AisaClient, Timeouts
+    from ..gateway import BadKey, GatewayTimeout, GatewayUnreachable, PaymentRequired
+
+    base_url = session.endpoint(provider, plan.planned.merged.config)
+    key, t = request.key, session.VERIFY_TIMEOUT
+    with AisaClient(base_url, key.value, timeouts=Timeouts(connect=t, read=t, write=t, pool=t), max_retries=1) as client:
+        check = session.check_key(client, base_url, timeout=None, retries=None)
+    e = check.error
+    if isinstance(e, BadKey):
+        raise AisaError(f"{provider.label} refused the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)")
+    if isinstance(e, PaymentRequired):
+        raise AisaError(f"{provider.label} answered 402 for the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)")
+    if isinstance(e, (GatewayUnreachable, GatewayTimeout)):
+        if request.require_valid_key:
+            raise AisaError(f"could not verify the key: {e}; nothing was written (--require-valid-key)")
+        return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{session.PROG} doctor`")
+    if e is not None:
+        raise e
+    return Verified(True, check.model_count)
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    """What onboarding did; `document()` is `onboard --json`."""
+
+    plan: Plan
+    committed: transaction.Committed
+    verified: Verified
+    warnings: tuple[str, ...]
+    plugin: dict[str, Any]
+    exit_code: int = 0
+
+    @property
+    def stored(self) -> str:
+        p = self.plan
+        if p.request.secret_mode == "plaintext":
+            return "config (plain text)"
+        return str(p.loc.dotenv) if p.persist or p.request.key.source == ".env" else "environment only"
+
+    @property
+    def primary(self) -> str | None:
+        return merge.current_primary(self.committed.merged.config)
+
+    @property
+    def example_ref(self) -> str:
+        provider = self.plan.provider
+        return provider.ref(next((m.id for m in provider.models if "thinking" in m.tags), provider.default_model))
+
+    def document(self) -> dict[str, Any]:
+        p, c, key = self.plan, self.committed, self.plan.request.key
+        return {
+            "config": str(p.loc.config),
+            "provider": p.provider.id,
+            "dry_run": False,
+            "written": {"config": c.written, "dotenv": c.dotenv_written},
+            "changes": [{"path": ch.path, "summary": ch.summary} for ch in c.merged.changes if ch.summary],
+            "notes": list(c.merged.notes),
+            "warnings": list(self.warnings),
+            "primary": self.primary,
+            "openclaw_version": {"version": p.target, "source": p.target_source},
+            "key": {"source": key.source, "masked": key.masked, "stored": self.stored, "env_var": p.choice.env_var,
+                    "verified": self.verified.verified, "models_visible": self.verified.models},
+            "plugin": self.plugin,
+        }
+
+
+def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) -> Onboarded:
+    warnings = list(plan.warnings)
+    if verified.warning:
+        warnings.append(verified.warning)
+    snapshot = plan.planned.snapshot
+    if snapshot.json5 and plan.planned.changes:
+        warnings.append(f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak")
+    committed = transaction.commit(plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, record=transaction.Journal(plan.provider.id))
+    if committed.journal_error:
+        warnings.append(f"the config is written, but {committed.journal_error}; `openclaw-aisa remove` will then keep what this run added")
+    installed = _onboard_plugin(host, env, plan)
+    return Onboarded(plan, committed, verified, tuple(warnings), installed)
+
+
+def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> dict[str, Any]:
+    """Install the native plugin when an openclaw command is at hand, so OpenClaw's own commands work too."""
+    provider, command = plan.provider, plan.command
+    if not plan.request.install_plugin:
+        return {"installed": False, "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`"}
+    version = openclaw_exe.version(command, env) if command else None
+    if command is None or version is None:
+        return {"installed": False, "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)"}
+    report = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
+    report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
+    return report
+
+
+def _key_warnings(choice: AuthChoice, key: keys.Key, env: Mapping[str, str], dotenv: Mapping[str, str], loc: paths.Location) -> list[str]:
+    """Say which key OpenClaw will really use when the environment and the .env disagree."""
+    in_env, in_file = env.get(choice.env_var, "").strip(), dotenv.get(choice.env_var, "").strip()
+    out = []
+    if key.typed and in_env and in_env != key.value:
+        out.append(
+            f"your environment exports a different {choice.env_var} ({keys.mask(in_env)}); OpenClaw started from this shell "
+            f"uses that one, not the key saved now: unset it or update it"
+        )
+    elif in_env and in_file and in_env != in_file:
+        out.append(
+            f"{choice.env_var} differs between your environment ({keys.mask(in_env)}) and {loc.dotenv} ({keys.mask(in_file)}): "
+            f"OpenClaw uses the environment's where it is set, the .env one elsewhere (e.g. the Gateway service)"
+        )
+    return out

@@ -1,0 +1,214 @@
+"""The native OpenClaw plugin: install, status and uninstall, through the user's own `openclaw`.
+
+Onboarding installs it and `remove` uninstalls it with the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import merge
+from ..adapters import openclaw_exe, paths, store
+from ..catalog import load_catalog
+from ..errors import AisaError, UsageError
+from ..host import Host
+from ..types import Provider
+from . import session, transaction
+
+
+@dataclass(frozen=True)
+class Request:
+    provider: str | None = None
+    profile: str | None = None
+    openclaw: str | None = None
+    base_url: str | None = None  # install: the endpoint baked into the plugin's catalogue
+    primary: str | None = None  # uninstall: what replaces a primary that needs the plugin
+
+
+def package_version() -> str:
+    return load_catalog().plugin.version
+
+
+def find_openclaw(env: Mapping[str, str], explicit: str | None) -> tuple[Path, str]:
+    command = openclaw_exe.find(env, explicit)
+    if command is None:
+        raise UsageError("no openclaw command on PATH; pass --openclaw PATH (the openclaw you run), or install OpenClaw first")
+    version = openclaw_exe.version(command, env)
+    if version is None:
+        raise AisaError(f"{command} --version printed no version; is it OpenClaw, with Node 24 on PATH?")
+    return command, version
+
+
+@dataclass(frozen=True)
+class Installed:
+    """`plugin install --json`."""
+
+    report: dict[str, Any]
+    provider: Provider
+    auth_choice: str
+    exit_code: int = 0
+
+    def document(self) -> dict[str, Any]:
+        return self.report
+
+
+def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
+    provider = session.pick_provider(host, request.provider)
+    command, version = find_openclaw(env, request.openclaw)
+    base_url = _check_base_url(request.base_url) if request.base_url else None
+    report = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
+    if report["status"] != "loaded":
+        raise AisaError(f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`")
+    choice = next(iter(c.id for c in host.auth_choices.values() if c.provider == provider.id), "")
+    return Installed(report, provider, choice)
+
+
+def install_bundle(host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None) -> dict[str, Any]:
+    """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened.
+
+    Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
+    there the old one is uninstalled first, through OpenClaw, with the directory it leaves behind.
+    """
+    import shutil
+    import tempfile
+
+    from ..adapters import bundle
+
+    choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
+    flags = openclaw_exe.supported_flags(command, env, "plugins", "install")
+    if "--force" not in flags and openclaw_exe.plugin_entry(command, provider.id, env):
+        _uninstall_plugin(provider, command, loc, env)
+    work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))  # 0700
+    try:
+        written = bundle.write_bundle(work / provider.id, provider, choices, package_version(), base_url=base_url, openclaw_version=version)
+        used = openclaw_exe.install_plugin(command, written, env, flags)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
+    return {"openclaw": str(command), "openclaw_version": version, "plugin": provider.id, "plugin_version": package_version(),
+            "command": "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used),
+            "enabled": entry.get("enabled"), "status": entry.get("status")}
+
+
+@dataclass(frozen=True)
+class Status:
+    """`plugin status --json`."""
+
+    openclaw: str
+    openclaw_version: str
+    plugin: str
+    installed: bool
+    enabled: bool | None
+    status: str | None
+    installed_version: str | None
+    package_version: str
+    exit_code: int = 0
+
+    @property
+    def current(self) -> bool:
+        return self.installed_version == self.package_version
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "openclaw": self.openclaw, "openclaw_version": self.openclaw_version, "plugin": self.plugin,
+            "installed": self.installed, "enabled": self.enabled, "status": self.status,
+            "installed_version": self.installed_version, "package_version": self.package_version, "current": self.current,
+        }
+
+
+def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
+    provider = session.pick_provider(host, request.provider)
+    command, version = find_openclaw(env, request.openclaw)
+    entry = openclaw_exe.plugin_entry(command, provider.id, env)
+    found = entry or {}
+    return Status(str(command), version, provider.id, entry is not None, found.get("enabled"), found.get("status"), found.get("version"), package_version())
+
+
+@dataclass(frozen=True)
+class UninstallPlan:
+    """What `plugin uninstall` needs to know before it acts: may the user have to name a new primary?"""
+
+    provider: Provider
+    command: Path
+    version: str
+    loc: paths.Location
+    keeps_working: bool  # our onboarding's block needs no plugin
+    primary_needed: str | None  # the primary that needs the plugin, when nothing replaces it yet
+
+
+def plan_uninstall(host: Host, env: Mapping[str, str], request: Request) -> UninstallPlan:
+    provider = session.pick_provider(host, request.provider)
+    command, version = find_openclaw(env, request.openclaw)
+    loc = paths.locate(env, request.profile)
+    config = transaction.read_config(loc).data
+    block = merge.dig(config, "models", "providers", provider.id)
+    keeps_working = isinstance(block, dict) and "apiKey" in block
+    current = merge.current_primary(config)
+    needed = current if not keeps_working and current and current.startswith(f"{provider.id}/") and not request.primary else None
+    return UninstallPlan(provider, command, version, loc, keeps_working, needed)
+
+
+@dataclass(frozen=True)
+class Uninstalled:
+    """`plugin uninstall --json`."""
+
+    plugin: str
+    done: tuple[str, ...]
+    openclaw_version: str
+    exit_code: int = 0
+
+    def document(self) -> dict[str, Any]:
+        return {"plugin": self.plugin, "done": list(self.done)}
+
+
+def uninstall(env: Mapping[str, str], plan: UninstallPlan, primary: str | None) -> Uninstalled:
+    provider, loc = plan.provider, plan.loc
+    done = uninstall_native(provider, plan.command, loc, env)
+    if plan.keeps_working:
+        done.append(f"{provider.label} stays configured in {loc.config} (openclaw-aisa onboard); `openclaw-aisa remove` takes it out")
+    else:
+        def transform(config: dict[str, Any]) -> merge.Merged:
+            return merge.remove_provider(config, provider, primary=primary)
+
+        committed = transaction.commit(loc, env, transform, transaction.plan(loc, transform))
+        done += [c.summary for c in committed.merged.changes if c.summary]
+    return Uninstalled(provider.id, tuple(done), plan.version)
+
+
+def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
+    """OpenClaw's own uninstall, then what it leaves: 3.31 keeps `extensions/<id>/` (and still loads it);
+    auth profiles go through `openclaw models auth logout` where that exists (9.x), never by editing its store."""
+    done = _uninstall_plugin(provider, command, loc, env)
+    auth = store.read_config(loc.config).data.get("auth")
+    profiles = [p for p in ((auth or {}).get("profiles") or {}) if p.startswith(f"{provider.id}:")] if isinstance(auth, dict) else []
+    if profiles:
+        if "logout" in openclaw_exe.subcommands(command, env, "models", "auth"):
+            for profile in profiles:
+                gone = openclaw_exe.run(command, "models", "auth", "logout", profile, "--yes", env=env)
+                done.append(f"openclaw models auth logout {profile}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})"))
+        else:
+            done.append(f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit")
+    return done
+
+
+def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
+    """`openclaw plugins uninstall`, then the `extensions/<id>/` that 3.31 leaves behind (and would still load)."""
+    import shutil
+
+    done = []
+    if openclaw_exe.uninstall_plugin(command, provider.id, env).returncode == 0:
+        done.append(f"openclaw plugins uninstall {provider.id}")
+    leftover = loc.state_dir / "extensions" / provider.id
+    if leftover.is_dir():
+        shutil.rmtree(leftover)
+        done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    return done
+
+
+def _check_base_url(url: str) -> str:
+    from ..gateway import check_base_url  # only when --base-url is given: gateway's imports cost time
+
+    return check_base_url(url)

@@ -1,0 +1,79 @@
+"""`remove`: take out what onboarding added (its journal says what that was), and the native plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import keys, merge
+from ..adapters import journal, openclaw_exe, paths
+from ..host import Host
+from ..types import Provider
+from . import plugin, session, transaction
+
+
+@dataclass(frozen=True)
+class Request:
+    provider: str | None = None
+    profile: str | None = None
+    primary: str | None = None
+    purge_key: bool = False
+    dry_run: bool = False
+    uninstall_plugin: bool = True
+    openclaw: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    provider: Provider
+    loc: paths.Location
+    created: frozenset[str]
+    primary_needed: str | None  # an onboarding-era primary of this provider that nothing replaces yet
+
+
+def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
+    provider = session.pick_provider(host, request.provider)
+    loc = paths.locate(env, request.profile)
+    created = frozenset(journal.created(loc.config, provider.id))
+    current = merge.current_primary(transaction.read_config(loc).data)
+    needs = current and current.startswith(f"{provider.id}/") and not request.primary and "agents.defaults.model.primary" not in created
+    return Prepared(provider, loc, created, current if needs else None)
+
+
+@dataclass(frozen=True)
+class Removed:
+    provider: Provider
+    loc: paths.Location
+    diff: str | None  # --dry-run: what a write would change
+    written: bool = False
+    dotenv_removed: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    plugin_done: tuple[str, ...] = ()
+    journal_error: str | None = None
+    exit_code: int = 0
+
+
+def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary: str | None) -> Removed:
+    provider, loc = prepared.provider, prepared.loc
+
+    def transform(config: dict[str, Any]) -> merge.Merged:
+        return merge.remove_provider(config, provider, primary=primary, created=prepared.created)
+
+    planned = transaction.plan(loc, transform)
+    dotenv_raw, dotenv_text, dotenv = transaction.read_dotenv(loc)
+    new_dotenv = dotenv_text
+    if request.purge_key:
+        for var in provider.env_vars:
+            new_dotenv = keys.set_dotenv(new_dotenv, var, None)
+    edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv)
+    if request.dry_run:
+        secrets = transaction.secrets_in_play(provider, env, dotenv, planned.snapshot.data)
+        return Removed(provider, loc, transaction.preview(loc, planned, edit, secrets))
+    committed = transaction.commit(loc, env, transform, planned, dotenv=edit, record=transaction.Journal(provider.id, forget=True))
+    command = openclaw_exe.find(env, request.openclaw) if request.uninstall_plugin else None
+    done = tuple(plugin.uninstall_native(provider, command, loc, env)) if command is not None else ()
+    return Removed(
+        provider, loc, None, committed.written, tuple(provider.env_vars) if committed.dotenv_written else (),
+        tuple(c.summary for c in committed.merged.changes if c.summary), done, committed.journal_error,
+    )

@@ -1,0 +1,142 @@
+"""What the commands that talk to a provider share: the provider, the config, where requests go, the
+key OpenClaw would send, and the one key check that onboarding and doctor both use.
+
+httpx is imported (through adapters/client.py) only when a request is really made.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import keys, merge
+from ..adapters import live, paths, store
+from ..errors import AisaError, UsageError
+from ..host import Host
+from ..types import Provider
+from . import transaction
+
+if TYPE_CHECKING:
+    from ..adapters.client import AisaClient, KeyCheck, Timeouts
+
+PROG = "openclaw-aisa"
+OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
+VERIFY_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which provider, which OpenClaw profile, and the endpoint and timeout a user asked for."""
+
+    provider: str | None = None
+    profile: str | None = None
+    base_url: str | None = None
+    timeout: float | None = None
+
+
+def offline(env: Mapping[str, str]) -> bool:
+    """OPENCLAW_AISA_OFFLINE=1: never touch the network (scripts on air-gapped machines, test suites)."""
+    return env.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def pick_provider(host: Host, wanted: str | None) -> Provider:
+    if wanted:
+        if wanted not in host.providers:
+            raise UsageError(f"unknown provider {wanted!r}; registered: {', '.join(host.providers)}")
+        return host.providers[wanted]
+    if len(host.providers) == 1:
+        return next(iter(host.providers.values()))
+    raise UsageError(f"several providers are registered ({', '.join(host.providers)}); pass --provider ID")
+
+
+def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = None) -> str:
+    """Where OpenClaw sends requests: --base-url, else the config's baseUrl, else the catalogue's."""
+    from ..gateway import check_base_url
+
+    if flag:
+        return check_base_url(flag)
+    configured = merge.dig(config, "models", "providers", provider.id, "baseUrl")
+    if isinstance(configured, str) and configured.strip():
+        try:
+            return check_base_url(configured)
+        except UsageError as e:
+            raise UsageError(f"models.providers.{provider.id}.baseUrl in the config: {e}") from None
+    return provider.base_url
+
+
+def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str, str], dotenv: Mapping[str, str]) -> keys.Key | None:
+    """The key OpenClaw would send: an inline one as is; a reference from the environment, else the .env."""
+    api_key = merge.dig(config, "models", "providers", provider.id, "apiKey")
+    var = provider.env_vars[0] if provider.env_vars else None
+    if isinstance(api_key, dict) and api_key.get("source") == "env" and isinstance(api_key.get("id"), str):
+        var = api_key["id"]
+    elif isinstance(api_key, str) and api_key.startswith("${") and api_key.endswith("}"):
+        var = api_key[2:-1]
+    elif isinstance(api_key, str) and api_key.strip():
+        return keys.Key(api_key.strip(), "config")
+    if var and env.get(var, "").strip():
+        return keys.Key(env[var].strip(), "environment")
+    if var and dotenv.get(var, "").strip():
+        return keys.Key(dotenv[var].strip(), ".env")
+    return None
+
+
+@dataclass(frozen=True)
+class Session:
+    provider: Provider
+    loc: paths.Location
+    snapshot: store.Snapshot
+    dotenv: Mapping[str, str]
+    base_url: str
+    key: keys.Key | None
+    offline: bool
+    timeout: float | None
+    env: Mapping[str, str]
+
+    def timeouts(self, read: float | None = None) -> Timeouts:
+        from ..adapters.client import Timeouts
+
+        seconds = self.timeout or read
+        return Timeouts(read=seconds) if seconds else Timeouts()
+
+    def client(self, read_timeout: float | None = None, **options: Any) -> AisaClient:
+        from ..adapters.client import AisaClient
+
+        if self.offline:
+            raise AisaError(f"{OFFLINE_ENV} is set: this needs the network; unset it to reach {self.base_url}")
+        assert self.key is not None
+        return AisaClient(self.base_url, self.key.value, timeouts=self.timeouts(read_timeout), **options)
+
+    def listing(self, refresh: bool = False) -> live.Listing:
+        if self.offline or self.key is None:
+            return live.load(self.provider, self.base_url, None, refresh=refresh)
+
+        def fetch() -> list[dict]:
+            with self.client(read_timeout=20) as c:
+                return c.list_models()
+
+        return live.load(self.provider, self.base_url, fetch, refresh=refresh)
+
+
+def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key: bool = True, offline_flag: bool = False) -> Session:
+    provider = pick_provider(host, target.provider)
+    loc = paths.locate(env, target.profile)
+    snapshot = transaction.read_config(loc)
+    dotenv = transaction.read_dotenv(loc)[2]
+    base_url = endpoint(provider, snapshot.data, target.base_url)
+    key = resolve_key(provider, snapshot.data, env, dotenv)
+    is_offline = offline(env) or offline_flag
+    if need_key and key is None and not is_offline:
+        var = provider.env_vars[0] if provider.env_vars else "the key variable"
+        raise UsageError(f"no {provider.label} key found: export {var}, or run `{PROG} onboard` to save one")
+    return Session(provider, loc, snapshot, dotenv, base_url, key, is_offline, target.timeout, env)
+
+
+def check_key(client: AisaClient, base_url: str, *, timeout: float | None = None, retries: int | None = None) -> KeyCheck:
+    """Ask the provider about the key (GET /models); a list that came back is cached for `models list --live`."""
+    check = client.check_key(timeout=timeout, retries=retries)
+    if check.valid:
+        live.write_cache(base_url, list(check.models), time.time())
+    return check

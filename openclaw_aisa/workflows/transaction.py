@@ -1,0 +1,200 @@
+"""The one config transaction: every command that changes OpenClaw's config goes through it.
+
+Read (refusing a root `$include` that holds what we edit), transform (a pure function of the config
+read), show a masked diff for `--dry-run`, else write: the `.env` first when it changes, then the
+config under OpenClaw's lock, transforming again on a fresh read when another writer got there first,
+the `.env` put back when the config cannot be written, and what onboarding created journalled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import keys, merge
+from ..adapters import journal, paths, store
+from ..errors import AisaError, ConflictError, UsageError
+from ..types import Provider
+
+CONFLICT_RETRIES = 3
+
+Transform = Callable[[dict[str, Any]], merge.Merged]
+
+
+@dataclass(frozen=True)
+class Dotenv:
+    """The state dir's `.env` as read (`raw` None: no file), and the text it should hold."""
+
+    path: Path
+    raw: bytes | None
+    new: str
+
+    @property
+    def old(self) -> str:
+        return (self.raw or b"").decode("utf-8", "replace")
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+
+@dataclass(frozen=True)
+class Journal:
+    """What to record for `remove`: the paths a write created (`forget` False), or drop the record."""
+
+    provider: str
+    forget: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    snapshot: store.Snapshot
+    merged: merge.Merged
+
+    @property
+    def changes(self) -> bool:
+        return self.merged.config != self.snapshot.data
+
+
+@dataclass(frozen=True)
+class Committed:
+    snapshot: store.Snapshot
+    merged: merge.Merged
+    written: bool
+    dotenv_written: bool = False
+    journal_error: str | None = None
+
+
+def read_config(loc: paths.Location) -> store.Snapshot:
+    snapshot = store.read_config(loc.config)
+    _refuse_root_include(snapshot, loc.config)
+    return snapshot
+
+
+def read_dotenv(loc: paths.Location) -> tuple[bytes | None, str, dict[str, str]]:
+    """The `.env` bytes, their text and the variables it sets."""
+    raw = store.read_bytes(loc.dotenv)
+    text = (raw or b"").decode("utf-8", "replace")
+    return raw, text, keys.parse_dotenv(text)
+
+
+def plan(loc: paths.Location, transform: Transform) -> Planned:
+    snapshot = read_config(loc)
+    return Planned(snapshot, transform(snapshot.data))
+
+
+def preview(loc: paths.Location, planned: Planned, dotenv: Dotenv | None = None, secrets: Iterable[str] = ()) -> str:
+    """The unified diff of the config and the .env that a write would make, every secret masked."""
+    old = (planned.snapshot.raw or b"").decode("utf-8", "replace")
+    new = store.render(planned.merged.config).decode() if planned.changes else old
+    text = _diff(old, new, str(loc.config))
+    if dotenv is not None:
+        text += _diff(dotenv.old, dotenv.new, str(dotenv.path))
+    for secret in sorted((s for s in secrets if len(s) >= 8), key=len, reverse=True):
+        text = text.replace(secret, keys.mask(secret))
+    return text
+
+
+def commit(
+    loc: paths.Location,
+    env: Mapping[str, str],
+    transform: Transform,
+    planned: Planned,
+    *,
+    dotenv: Dotenv | None = None,
+    record: Journal | None = None,
+) -> Committed:
+    """Write what `planned` holds; on a conflict, re-read and transform again (the transform is pure)."""
+    if planned.changes:
+        store.check_writable(planned.snapshot.path, env)  # before the .env, so a refusal leaves both files alone
+    dotenv_written = False
+    if dotenv is not None and dotenv.changed:
+        store.secure_dir(loc.state_dir)
+        store.replace_file(dotenv.path, dotenv.new.encode(), expect=dotenv.raw)
+        dotenv_written = True
+    try:
+        snapshot, merged, written = _write_with_retry(loc, transform, env, planned)
+    except AisaError:
+        if dotenv_written and dotenv is not None:  # the key goes with the config that references it, or not at all
+            _put_back(dotenv.path, dotenv.raw, dotenv.new.encode())
+        raise
+    failed = None
+    if record is not None and (written or record.forget):
+        try:
+            journal.update(loc.config, record.provider, () if record.forget else merged.created, forget=record.forget)
+        except AisaError as e:
+            failed = f"its record of what onboarding added was not saved ({e})"
+    return Committed(snapshot, merged, written, dotenv_written, failed)
+
+
+def secrets_in_play(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str], config: dict[str, Any], *extra: str) -> list[str]:
+    """Every key value that could show up in a diff: given now, in the environment, the .env, or inline."""
+    found = [*extra]
+    for var in provider.env_vars:
+        found += [env.get(var, "").strip(), dotenv.get(var, "").strip()]
+    inline = merge.dig(config, "models", "providers", provider.id, "apiKey")
+    if isinstance(inline, str) and not inline.startswith("${"):
+        found.append(inline)
+    return [s for s in found if len(s) >= 8]
+
+
+def _write_with_retry(loc: paths.Location, transform: Transform, env: Mapping[str, str], planned: Planned) -> tuple[store.Snapshot, merge.Merged, bool]:
+    """Write; when another writer got there first, re-read and merge again.
+
+    The first try holds the lock only for the write; a retry holds it from the read on, so writers
+    that honour the lock (ours, OpenClaw 5.28+) cannot get in between again."""
+    snapshot, merged = planned.snapshot, planned.merged
+
+    def write() -> tuple[store.Snapshot, merge.Merged, bool]:
+        if merged.config != snapshot.data and snapshot.target.parent == loc.state_dir.resolve():
+            store.secure_dir(loc.state_dir)
+        return snapshot, merged, store.write_config(snapshot, merged.config, env)
+
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            if attempt == 0:
+                return write()
+            with store.locked(snapshot.target):
+                snapshot = read_config(loc)
+                merged = transform(snapshot.data)
+                return write()
+        except ConflictError:
+            if attempt == CONFLICT_RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _put_back(path: Path, old: bytes | None, ours: bytes) -> None:
+    """Undo our write of `path` (`old` None: it did not exist); a file changed since by someone else stays theirs."""
+    try:
+        if old is not None:
+            store.replace_file(path, old, expect=ours)
+        elif store.read_bytes(path) == ours:
+            path.unlink()
+    except (AisaError, OSError):
+        pass
+
+
+def _refuse_root_include(snapshot: store.Snapshot, path: Path) -> None:
+    """A top-level `$include` is fine unless what it includes holds `models` or `agents` (which we edit)."""
+    include = snapshot.data.get("$include")
+    if include is None:
+        return
+    for name in include if isinstance(include, list) else [include]:
+        target = path.parent / str(name)
+        raw = store.read_bytes(target)
+        data = store.parse(raw, target)[0] if raw else {}
+        touched = sorted(set(data) & {"models", "agents", "$include"})
+        if touched:
+            raise UsageError(
+                f"{path}: {', '.join(touched)} come(s) from $include {name}: openclaw-aisa does not edit included files; "
+                "add the block there by hand (openclaw-aisa onboard --dry-run shows it)"
+            )
+
+
+def _diff(old: str, new: str, name: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{name} (now)", f"{name} (after)"))
