@@ -113,7 +113,9 @@ class Launcher:
     """
 
     def __init__(self, cwd: Path):
-        self.proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER], cwd=cwd, env={}, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-S", "-c", LAUNCHER], cwd=cwd, env={}, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
 
     def run(self, argv: list[str], env: dict[str, str]) -> tuple[float, int, int, float]:
         """Wall seconds, exit code, peak RSS in KiB (ru_maxrss) and CPU seconds (user + system, all threads), from wait4."""
@@ -171,8 +173,22 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
     env = command_env(home)
     ours = {name: python + ["-m", "openclaw_aisa", *args] for name, args in COMMANDS.items()}
     setup = subprocess.run(
-        python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--no-plugin", "--aisa-api-key", KEY, "--openclaw-version", OPENCLAW_VERSION],
-        env=env, cwd=home, capture_output=True, text=True,
+        python
+        + [
+            "-m",
+            "openclaw_aisa",
+            "onboard",
+            "--non-interactive",
+            "--no-plugin",
+            "--aisa-api-key",
+            KEY,
+            "--openclaw-version",
+            OPENCLAW_VERSION,
+        ],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
     )
     if setup.returncode != 0:
         raise SystemExit(f"onboarding the benchmark config failed:\n{setup.stdout}\n{setup.stderr}")
@@ -233,22 +249,33 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
         if not times[name]:
             continue
         t = median(times[name])
-        rows.append({
-            "command": name,
-            "reps": len(times[name]),
-            "median_ms": round(t * 1000, 1),
-            "min_ms": round(min(times[name]) * 1000, 1),
-            "max_ms": round(max(times[name]) * 1000, 1),
-            "x_bare_python": round(t / bare, 2),
-            "openclaw_validate_x_faster": round(claw_time / t, 1) if claw_time else None,
-            "openclaw_validate_with_plugin_x_faster": round(plugged_time / t, 1) if plugged_time else None,
-            "cpu_ms": round(median(cpu[name]) * 1000, 1),
-            "openclaw_validate_x_cpu": round(claw_cpu / median(cpu[name]), 1) if claw_cpu else None,
-            "peak_rss_mib": round(median(rss[name]) / 1024, 1),
-            "x_bare_python_rss": round(median(rss[name]) / median(rss["python -c pass"]), 2),
-        })
-    result: dict[str, Any] = {"python": python[0], "rows": rows, "checks": checks, "memory": "ru_maxrss of each process (wait4, from a small launcher process), median"}
-    missed = [r["command"] for r in rows if r["command"] in ours and claw_time and r["openclaw_validate_x_faster"] < TARGETS["commands_vs_openclaw"]]
+        rows.append(
+            {
+                "command": name,
+                "reps": len(times[name]),
+                "median_ms": round(t * 1000, 1),
+                "min_ms": round(min(times[name]) * 1000, 1),
+                "max_ms": round(max(times[name]) * 1000, 1),
+                "x_bare_python": round(t / bare, 2),
+                "openclaw_validate_x_faster": round(claw_time / t, 1) if claw_time else None,
+                "openclaw_validate_with_plugin_x_faster": round(plugged_time / t, 1) if plugged_time else None,
+                "cpu_ms": round(median(cpu[name]) * 1000, 1),
+                "openclaw_validate_x_cpu": round(claw_cpu / median(cpu[name]), 1) if claw_cpu else None,
+                "peak_rss_mib": round(median(rss[name]) / 1024, 1),
+                "x_bare_python_rss": round(median(rss[name]) / median(rss["python -c pass"]), 2),
+            }
+        )
+    result: dict[str, Any] = {
+        "python": python[0],
+        "rows": rows,
+        "checks": checks,
+        "memory": "ru_maxrss of each process (wait4, from a small launcher process), median",
+    }
+    missed = [
+        r["command"]
+        for r in rows
+        if r["command"] in ours and claw_time and r["openclaw_validate_x_faster"] < TARGETS["commands_vs_openclaw"]
+    ]
     if want_profile or missed:
         result["profiles"] = {name: profile_command(ours[name], env, home) for name in (missed if not want_profile else ours)}
     return result
@@ -266,11 +293,19 @@ def _onboarded_with_plugin(python: list[str], claw: OpenClaw, home: Path) -> tup
     wrapper = home / "openclaw"
     wrapper.write_text(f'#!/bin/sh\nexec "{claw.node}" "{claw.entry}" "$@"\n')
     wrapper.chmod(0o755)
-    done = subprocess.run(python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--aisa-api-key", KEY, "--openclaw", str(wrapper)],
-                          env=env, cwd=home, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--aisa-api-key", KEY, "--openclaw", str(wrapper)],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0:
         raise SystemExit(f"onboarding with the native plugin failed:\n{done.stdout}\n{done.stderr}")
-    check = subprocess.run([str(claw.node), str(claw.entry), "config", "validate", "--json"], env=env, cwd=home, capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        [str(claw.node), str(claw.entry), "config", "validate", "--json"], env=env, cwd=home, capture_output=True, text=True, timeout=300
+    )
     if '"valid":true' not in check.stdout.replace(" ", ""):
         raise SystemExit(f"openclaw config validate does not accept the onboarded config:\n{check.stdout}\n{check.stderr}")
     return check.stdout.strip()[-200:], env
@@ -282,7 +317,7 @@ def profile_command(argv: list[str], env: dict[str, str], home: Path) -> dict[st
     imports = []
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "cumulative" not in line:
-            _, cumulative_us, name = line[len("import time:"):].split("|")
+            _, cumulative_us, name = line[len("import time:") :].split("|")
             imports.append((int(cumulative_us), (len(name) - len(name.lstrip()) - 1) // 2, name.strip()))
     top = [f"{us / 1000:7.1f} ms  {'  ' * depth}{name}" for us, depth, name in sorted(imports, reverse=True) if depth <= 1][:15]
     out = Path(tempfile.mkstemp(suffix=".prof", dir=home)[1])
@@ -299,7 +334,15 @@ def make_config(models: int, per_provider: int = 500) -> dict[str, Any]:
     allow: dict[str, Any] = {}
     for i in range(models):
         pid = f"vendor{i // per_provider:03d}"
-        block = providers.setdefault(pid, {"baseUrl": f"https://{pid}.example.com/v1", "api": "openai-completions", "apiKey": {"source": "env", "provider": "default", "id": f"{pid.upper()}_API_KEY"}, "models": []})
+        block = providers.setdefault(
+            pid,
+            {
+                "baseUrl": f"https://{pid}.example.com/v1",
+                "api": "openai-completions",
+                "apiKey": {"source": "env", "provider": "default", "id": f"{pid.upper()}_API_KEY"},
+                "models": [],
+            },
+        )
         mid = f"model-{i:05d}"
         block["models"].append({"id": mid, "name": f"Model {i:05d}", "contextWindow": 131072, "maxTokens": 8192})
         allow[f"{pid}/{mid}"] = {"alias": f"m{i}"} if i % 10 == 0 else {}
@@ -344,8 +387,7 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
         t3 = time.perf_counter()
         store.render(merged.config)  # write_config's share that is rendering, timed apart (not in total)
         t4 = time.perf_counter()
-        return {"read": t1 - t0, "apply_auth": t2 - t1, "write_config": t3 - t2, "render": t4 - t3, "total": t3 - t1,
-                "with_read": t3 - t0}
+        return {"read": t1 - t0, "apply_auth": t2 - t1, "write_config": t3 - t2, "render": t4 - t3, "total": t3 - t1, "with_read": t3 - t0}
 
     def baseline(raw: bytes) -> dict[str, float]:
         t0 = time.perf_counter()
@@ -379,21 +421,23 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
             med = {k: median([s[k] for s in samples]) for k in samples[0]}
             base = {k: median([b[k] for b in bases]) for k in bases[0]}
             mem_ours, mem_base = merge_memory(raw, path, provider, auth, options)
-            rows.append({
-                "target_bytes": size,
-                "file_bytes": len(raw),
-                "models": models,
-                "allowlist_entries": len(data["agents"]["defaults"]["models"]),
-                "reps": len(samples),
-                "median_ms": {k: round(v * 1000, 3) for k, v in med.items()},
-                "baseline_ms": {k: round(v * 1000, 3) for k, v in base.items()},
-                "x_loads_dumps": round(med["total"] / base["loads_dumps"], 2),
-                "x_loads_dumps_indent2": round(med["total"] / base["loads_dumps_indent2"], 2),
-                "peak_mib": round(mem_ours / 2**20, 2),
-                "baseline_peak_mib": round(mem_base / 2**20, 2),
-                "x_baseline_peak": round(mem_ours / mem_base, 2),
-                "peak_x_file": round(mem_ours / len(raw), 2),
-            })
+            rows.append(
+                {
+                    "target_bytes": size,
+                    "file_bytes": len(raw),
+                    "models": models,
+                    "allowlist_entries": len(data["agents"]["defaults"]["models"]),
+                    "reps": len(samples),
+                    "median_ms": {k: round(v * 1000, 3) for k, v in med.items()},
+                    "baseline_ms": {k: round(v * 1000, 3) for k, v in base.items()},
+                    "x_loads_dumps": round(med["total"] / base["loads_dumps"], 2),
+                    "x_loads_dumps_indent2": round(med["total"] / base["loads_dumps_indent2"], 2),
+                    "peak_mib": round(mem_ours / 2**20, 2),
+                    "baseline_peak_mib": round(mem_base / 2**20, 2),
+                    "x_baseline_peak": round(mem_ours / mem_base, 2),
+                    "peak_x_file": round(mem_ours / len(raw), 2),
+                }
+            )
             note(f"merge: {len(raw):,} bytes, {models:,} models: {med['total'] * 1000:.1f} ms")
             largest = raw
         biggest = rows[-1]
@@ -402,11 +446,13 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
         base_fit = fit_exponent([(r["file_bytes"], r["baseline_ms"]["loads_dumps"]) for r in rows])
         over_target = biggest["file_bytes"] >= 9 * MB and biggest["median_ms"]["total"] > TARGETS["merge_10mb_seconds"] * 1000
         if want_profile or over_target:
+
             def once() -> None:
                 path.write_bytes(largest)
                 snapshot = store.read_config(path)
                 merged = merge.apply_auth(snapshot.data, provider, auth, options)
                 store.write_config(snapshot, merged.config, {})
+
             profiler = cProfile.Profile()
             profiler.runcall(once)
             profile = {"cumulative": top_stats(pstats.Stats(profiler), 22), "tottime": top_stats(pstats.Stats(profiler), 12, "tottime")}
@@ -417,7 +463,9 @@ def bench_merge(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
         "refused": refused,
         "exponent_all_sizes": round(fit_all, 3),
         "exponent_from_100kb": round(fit_exponent(big), 3) if len(big) >= 2 else None,
-        "exponent_largest_two": round(fit_exponent([(r["file_bytes"], r["median_ms"]["total"]) for r in rows[-2:]]), 3) if len(rows) >= 2 else None,
+        "exponent_largest_two": round(fit_exponent([(r["file_bytes"], r["median_ms"]["total"]) for r in rows[-2:]]), 3)
+        if len(rows) >= 2
+        else None,
         "baseline_exponent_all_sizes": round(base_fit, 3),
         "memory": "tracemalloc peak above the start of each operation (a separate, untimed pass); the snapshot read is not counted for ours",
     }
@@ -463,7 +511,10 @@ def read_floor(url: str) -> int:
     parts = urlsplit(url)
     body = json.dumps(BODY).encode()
     with socket.create_connection((parts.hostname, parts.port)) as s:
-        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        s.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+            % (len(body), body)
+        )
         tail, total = b"", 0
         while not tail.endswith(b"\r\n0\r\n\r\n"):
             data = s.recv(65536)
@@ -612,11 +663,19 @@ def bench_decoders(chunks: int, rounds: int, have_openai: bool) -> dict[str, Any
             if rnd:
                 times[key].append(time.perf_counter() - start)
     base = median(times["lines"])
-    return {"rows": [
-        {"decoder": key, "label": label, "reps": rounds, "median_ms": round(median(times[key]) * 1000, 1),
-         "us_per_chunk": round(median(times[key]) / (chunks + 3) * 1e6, 2), "x_lines": round(median(times[key]) / base, 3)}
-        for key, (label, _, _) in decoders.items()
-    ]}
+    return {
+        "rows": [
+            {
+                "decoder": key,
+                "label": label,
+                "reps": rounds,
+                "median_ms": round(median(times[key]) * 1000, 1),
+                "us_per_chunk": round(median(times[key]) / (chunks + 3) * 1e6, 2),
+                "x_lines": round(median(times[key]) / base, 3),
+            }
+            for key, (label, _, _) in decoders.items()
+        ]
+    }
 
 
 def openai_version() -> str | None:
@@ -660,19 +719,21 @@ def bench_sse(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
         rows = []
         for key, (label, _, _) in readers.items():
             t = median(times[key])
-            rows.append({
-                "reader": key,
-                "label": label,
-                "reps": len(times[key]),
-                "median_ms": round(t * 1000, 1),
-                "min_ms": round(min(times[key]) * 1000, 1),
-                "max_ms": round(max(times[key]) * 1000, 1),
-                "us_per_chunk": round(t / expected * 1e6, 2),
-                "chunks_per_s": round(expected / t),
-                "x_httpx_lines": round(t / base, 3),
-                "x_ours": round(t / median(times["ours"]), 3),
-                **memory[key],
-            })
+            rows.append(
+                {
+                    "reader": key,
+                    "label": label,
+                    "reps": len(times[key]),
+                    "median_ms": round(t * 1000, 1),
+                    "min_ms": round(min(times[key]) * 1000, 1),
+                    "max_ms": round(max(times[key]) * 1000, 1),
+                    "us_per_chunk": round(t / expected * 1e6, 2),
+                    "chunks_per_s": round(expected / t),
+                    "x_httpx_lines": round(t / base, 3),
+                    "x_ours": round(t / median(times["ours"]), 3),
+                    **memory[key],
+                }
+            )
         result: dict[str, Any] = {
             "chunks": expected,
             "bytes": read_floor(url),
@@ -680,8 +741,8 @@ def bench_sse(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
             "decoders_in_memory": decoders,
             "skipped": skipped,
             "memory": "tracemalloc_peak_kib: peak Python allocations during the stream, tracing started after imports and client set-up; "
-                      "peak_rss_mib: VmHWM of the whole process (imports included), rss_growth_mib: its rise during the stream; "
-                      "each reader in its own subprocess, one run",
+            "peak_rss_mib: VmHWM of the whole process (imports included), rss_growth_mib: its rise during the stream; "
+            "each reader in its own subprocess, one run",
         }
         ours = median(times["ours"])
         floor = median(times["floor"])
@@ -699,7 +760,9 @@ def bench_sse(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
 
 
 def sse_memory(key: str, url: str) -> dict[str, float]:
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--sse-memory", key, url], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--sse-memory", key, url], capture_output=True, text=True, timeout=600
+    )
     if done.returncode != 0:
         raise SystemExit(f"memory run of {key} failed:\n{done.stderr}")
     return json.loads(done.stdout)
@@ -720,7 +783,15 @@ def sse_memory_child(key: str, url: str) -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     after = high_water_kib()
-    print(json.dumps({"tracemalloc_peak_kib": round(peak / 1024, 1), "peak_rss_mib": round(after / 1024, 1), "rss_growth_mib": round((after - before) / 1024, 1)}))
+    print(
+        json.dumps(
+            {
+                "tracemalloc_peak_kib": round(peak / 1024, 1),
+                "peak_rss_mib": round(after / 1024, 1),
+                "rss_growth_mib": round((after - before) / 1024, 1),
+            }
+        )
+    )
 
 
 def high_water_kib() -> int:
@@ -739,7 +810,11 @@ def machine() -> dict[str, Any]:
     claw = OpenClaw(OPENCLAW_VERSION)
     node = subprocess.run([str(claw.node), "--version"], capture_output=True, text=True).stdout.strip() if claw.installed else None
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "openclaw_aisa"], capture_output=True, text=True).stdout.strip())
+    dirty = bool(
+        subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "openclaw_aisa"], capture_output=True, text=True
+        ).stdout.strip()
+    )
     import hashlib
 
     import httpx
@@ -766,29 +841,66 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     if commands:
         for row in commands["rows"]:
             if row["command"] in COMMANDS and row["openclaw_validate_x_faster"] is not None:
-                out.append({"target": f"{row['command']}: >= {TARGETS['commands_vs_openclaw']:g}x faster than openclaw config validate",
-                            "value": f"{row['openclaw_validate_x_faster']:g}x", "met": row["openclaw_validate_x_faster"] >= TARGETS["commands_vs_openclaw"]})
+                out.append(
+                    {
+                        "target": f"{row['command']}: >= {TARGETS['commands_vs_openclaw']:g}x faster than openclaw config validate",
+                        "value": f"{row['openclaw_validate_x_faster']:g}x",
+                        "met": row["openclaw_validate_x_faster"] >= TARGETS["commands_vs_openclaw"],
+                    }
+                )
     merged = result.get("merge")
     if merged and merged["rows"]:
         big = merged["rows"][-1]
         if any(r["file_bytes"] >= 9 * MB for r in merged["refused"]):
-            out.append({"target": f"apply_auth + write_config of 10 MB <= {TARGETS['merge_10mb_seconds']} s",
-                        "value": "not measured: store.read_config refused the file", "met": False})
+            out.append(
+                {
+                    "target": f"apply_auth + write_config of 10 MB <= {TARGETS['merge_10mb_seconds']} s",
+                    "value": "not measured: store.read_config refused the file",
+                    "met": False,
+                }
+            )
         if big["file_bytes"] >= 9 * MB:
-            out.append({"target": f"apply_auth + write_config of {big['file_bytes'] / MB:.1f} MB <= {TARGETS['merge_10mb_seconds']} s",
-                        "value": f"{big['median_ms']['total'] / 1000:.3f} s", "met": big["median_ms"]["total"] <= TARGETS["merge_10mb_seconds"] * 1000})
-            out.append({"target": f"(same, with the read: read_config + apply_auth + write_config) <= {TARGETS['merge_10mb_seconds']} s",
-                        "value": f"{big['median_ms']['with_read'] / 1000:.3f} s", "met": big["median_ms"]["with_read"] <= TARGETS["merge_10mb_seconds"] * 1000})
-        out.append({"target": "merge time linear in size: fitted exponent over >= 100 KB <= 1.1", "value": f"{merged['exponent_from_100kb']} (two largest: {merged['exponent_largest_two']})",
-                    "met": merged["exponent_from_100kb"] is not None and merged["exponent_from_100kb"] <= 1.1})
+            out.append(
+                {
+                    "target": f"apply_auth + write_config of {big['file_bytes'] / MB:.1f} MB <= {TARGETS['merge_10mb_seconds']} s",
+                    "value": f"{big['median_ms']['total'] / 1000:.3f} s",
+                    "met": big["median_ms"]["total"] <= TARGETS["merge_10mb_seconds"] * 1000,
+                }
+            )
+            out.append(
+                {
+                    "target": f"(same, with the read: read_config + apply_auth + write_config) <= {TARGETS['merge_10mb_seconds']} s",
+                    "value": f"{big['median_ms']['with_read'] / 1000:.3f} s",
+                    "met": big["median_ms"]["with_read"] <= TARGETS["merge_10mb_seconds"] * 1000,
+                }
+            )
+        out.append(
+            {
+                "target": "merge time linear in size: fitted exponent over >= 100 KB <= 1.1",
+                "value": f"{merged['exponent_from_100kb']} (two largest: {merged['exponent_largest_two']})",
+                "met": merged["exponent_from_100kb"] is not None and merged["exponent_from_100kb"] <= 1.1,
+            }
+        )
     stream = result.get("sse")
     if stream:
         rows = {r["reader"]: r for r in stream["rows"]}
         ratio = rows["ours"]["x_httpx_lines"]
-        out.append({"target": f"SSE: within {TARGETS['sse_vs_httpx_lines']}x of raw httpx lines", "value": f"{ratio:g}x", "met": ratio <= TARGETS["sse_vs_httpx_lines"]})
+        out.append(
+            {
+                "target": f"SSE: within {TARGETS['sse_vs_httpx_lines']}x of raw httpx lines",
+                "value": f"{ratio:g}x",
+                "met": ratio <= TARGETS["sse_vs_httpx_lines"],
+            }
+        )
         if "openai_client" in rows:
             ratio = rows["ours"]["median_ms"] / rows["openai_client"]["median_ms"]
-            out.append({"target": "SSE: at least as fast as openai-python", "value": f"{ratio:.3f}x openai's time ({1 / ratio:.1f}x faster)", "met": ratio <= TARGETS["sse_vs_openai"]})
+            out.append(
+                {
+                    "target": "SSE: at least as fast as openai-python",
+                    "value": f"{ratio:.3f}x openai's time ({1 / ratio:.1f}x faster)",
+                    "met": ratio <= TARGETS["sse_vs_openai"],
+                }
+            )
         else:
             out.append({"target": "SSE: at least as fast as openai-python", "value": "not measured (openai not installed)", "met": None})
     return out
@@ -806,46 +918,138 @@ def report(result: dict[str, Any]) -> str:
     out = []
     m = result["machine"]
     out.append(f"openclaw-aisa benchmarks ({'quick' if result['quick'] else 'full'}), {result['started']}, {result['seconds']:.0f} s")
-    out.append(f"{m['nproc']} CPUs, Python {m['python']}, Node {m['node']}, OpenClaw {m['openclaw']}, httpx {m['httpx']}, openai {m['openai']}; load average {result['load_average']}")
+    out.append(
+        f"{m['nproc']} CPUs, Python {m['python']}, Node {m['node']}, OpenClaw {m['openclaw']}, httpx {m['httpx']}, openai {m['openai']}; load average {result['load_average']}"
+    )
     out.append("All times are medians of the repetitions shown; ratios are against baselines measured in this run.\n")
     if "commands" in result:
         c = result["commands"]
-        out.append(f"1. Offline commands: `{c['python']} -m openclaw_aisa ...`, a fresh process each (wall time; CPU = user + system of all threads; peak RSS = ru_maxrss)")
-        out.append(table(
-            ["command", "reps", "median ms", "x bare python", "openclaw validate / ours", "(plugin installed) / ours", "CPU ms", "validate CPU / ours", "peak RSS MiB"],
-            [[r["command"], r["reps"], r["median_ms"], r["x_bare_python"], r["openclaw_validate_x_faster"], r["openclaw_validate_with_plugin_x_faster"], r["cpu_ms"], r["openclaw_validate_x_cpu"], r["peak_rss_mib"]] for r in c["rows"]],
-        ) + "\n")
+        out.append(
+            f"1. Offline commands: `{c['python']} -m openclaw_aisa ...`, a fresh process each (wall time; CPU = user + system of all threads; peak RSS = ru_maxrss)"
+        )
+        out.append(
+            table(
+                [
+                    "command",
+                    "reps",
+                    "median ms",
+                    "x bare python",
+                    "openclaw validate / ours",
+                    "(plugin installed) / ours",
+                    "CPU ms",
+                    "validate CPU / ours",
+                    "peak RSS MiB",
+                ],
+                [
+                    [
+                        r["command"],
+                        r["reps"],
+                        r["median_ms"],
+                        r["x_bare_python"],
+                        r["openclaw_validate_x_faster"],
+                        r["openclaw_validate_with_plugin_x_faster"],
+                        r["cpu_ms"],
+                        r["openclaw_validate_x_cpu"],
+                        r["peak_rss_mib"],
+                    ]
+                    for r in c["rows"]
+                ],
+            )
+            + "\n"
+        )
     if "merge" in result:
         g = result["merge"]
-        out.append("2. merge and write: apply_auth + write_config (as onboard does), ms; render = write_config's rendering, timed apart; peak = tracemalloc")
-        out.append(table(
-            ["file bytes", "models", "reps", "read", "apply_auth", "write_config", "(render)", "total ms", "with read", "loads+dumps ms", "x loads+dumps", "x indent=2", "peak MiB", "x base peak"],
-            [[f"{r['file_bytes']:,}", f"{r['models']:,}", r["reps"], r["median_ms"]["read"], r["median_ms"]["apply_auth"], r["median_ms"]["write_config"], r["median_ms"]["render"],
-              r["median_ms"]["total"], r["median_ms"]["with_read"], r["baseline_ms"]["loads_dumps"], r["x_loads_dumps"], r["x_loads_dumps_indent2"], r["peak_mib"], r["x_baseline_peak"]] for r in g["rows"]],
-        ))
+        out.append(
+            "2. merge and write: apply_auth + write_config (as onboard does), ms; render = write_config's rendering, timed apart; peak = tracemalloc"
+        )
+        out.append(
+            table(
+                [
+                    "file bytes",
+                    "models",
+                    "reps",
+                    "read",
+                    "apply_auth",
+                    "write_config",
+                    "(render)",
+                    "total ms",
+                    "with read",
+                    "loads+dumps ms",
+                    "x loads+dumps",
+                    "x indent=2",
+                    "peak MiB",
+                    "x base peak",
+                ],
+                [
+                    [
+                        f"{r['file_bytes']:,}",
+                        f"{r['models']:,}",
+                        r["reps"],
+                        r["median_ms"]["read"],
+                        r["median_ms"]["apply_auth"],
+                        r["median_ms"]["write_config"],
+                        r["median_ms"]["render"],
+                        r["median_ms"]["total"],
+                        r["median_ms"]["with_read"],
+                        r["baseline_ms"]["loads_dumps"],
+                        r["x_loads_dumps"],
+                        r["x_loads_dumps_indent2"],
+                        r["peak_mib"],
+                        r["x_baseline_peak"],
+                    ]
+                    for r in g["rows"]
+                ],
+            )
+        )
         for r in g.get("refused", []):
             out.append(f"refused: {r['file_bytes']:,} bytes ({r['models']:,} models): {r['error']}")
-        out.append(f"exponent of time vs size (least squares, log-log): {g['exponent_all_sizes']} over all sizes, {g['exponent_from_100kb']} over >= 100 KB, "
-                   f"{g['exponent_largest_two']} between the two largest; baseline {g['baseline_exponent_all_sizes']} over all sizes\n")
+        out.append(
+            f"exponent of time vs size (least squares, log-log): {g['exponent_all_sizes']} over all sizes, {g['exponent_from_100kb']} over >= 100 KB, "
+            f"{g['exponent_largest_two']} between the two largest; baseline {g['baseline_exponent_all_sizes']} over all sizes\n"
+        )
     if "sse" in result:
         s = result["sse"]
-        out.append(f"3. SSE reader, {s['chunks']:,} chunks ({s['bytes']:,} bytes on the wire) over loopback (peak = tracemalloc during the stream; RSS = whole process)")
-        out.append(table(
-            ["reader", "reps", "median ms", "us/chunk", "x httpx lines", "x ours", "peak KiB", "RSS MiB", "RSS rise MiB"],
-            [[r["label"], r["reps"], r["median_ms"], r["us_per_chunk"], r["x_httpx_lines"], r["x_ours"], r["tracemalloc_peak_kib"], r["peak_rss_mib"], r["rss_growth_mib"]] for r in s["rows"]],
-        ))
+        out.append(
+            f"3. SSE reader, {s['chunks']:,} chunks ({s['bytes']:,} bytes on the wire) over loopback (peak = tracemalloc during the stream; RSS = whole process)"
+        )
+        out.append(
+            table(
+                ["reader", "reps", "median ms", "us/chunk", "x httpx lines", "x ours", "peak KiB", "RSS MiB", "RSS rise MiB"],
+                [
+                    [
+                        r["label"],
+                        r["reps"],
+                        r["median_ms"],
+                        r["us_per_chunk"],
+                        r["x_httpx_lines"],
+                        r["x_ours"],
+                        r["tracemalloc_peak_kib"],
+                        r["peak_rss_mib"],
+                        r["rss_growth_mib"],
+                    ]
+                    for r in s["rows"]
+                ],
+            )
+        )
         out.append("decoders alone, on the same events held in memory (one bytes object per event)")
-        out.append(table(
-            ["decoder", "reps", "median ms", "us/chunk", "x lines"],
-            [[r["label"], r["reps"], r["median_ms"], r["us_per_chunk"], r["x_lines"]] for r in s["decoders_in_memory"]["rows"]],
-        ))
+        out.append(
+            table(
+                ["decoder", "reps", "median ms", "us/chunk", "x lines"],
+                [[r["label"], r["reps"], r["median_ms"], r["us_per_chunk"], r["x_lines"]] for r in s["decoders_in_memory"]["rows"]],
+            )
+        )
         for text in s["skipped"]:
             out.append(f"skipped (openai not importable): {text}")
         if s.get("warning"):
             out.append(f"warning: {s['warning']}")
         out.append("")
     out.append("Targets")
-    out.append(table(["target", "value", "met"], [[t["target"], t["value"], {True: "yes", False: "NO", None: "-"}[t["met"]]] for t in result["targets"]]))
+    out.append(
+        table(
+            ["target", "value", "met"],
+            [[t["target"], t["value"], {True: "yes", False: "NO", None: "-"}[t["met"]]] for t in result["targets"]],
+        )
+    )
     for section, key in (("commands", "profiles"), ("merge", "profile_largest"), ("sse", "profile_ours")):
         profiles = result.get(section, {}).get(key)
         if profiles:
@@ -857,11 +1061,22 @@ def report(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and counts: a smoke test under a minute")
-    parser.add_argument("--json", type=Path, default=Path(__file__).with_name("results.json"), metavar="FILE", help="where to write the results (default: benchmarks/results.json)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=Path(__file__).with_name("results.json"),
+        metavar="FILE",
+        help="where to write the results (default: benchmarks/results.json)",
+    )
     parser.add_argument("--only", choices=("commands", "merge", "sse"), action="append", help="run only this part (repeatable)")
     parser.add_argument("--profile", action="store_true", help="profile every part, not only those that miss their target")
-    parser.add_argument("--cli-python", type=Path, default=DEFAULT_CLI_PYTHON, metavar="PYTHON",
-                        help=f"the interpreter that runs the commands of part 1 (default: {DEFAULT_CLI_PYTHON})")
+    parser.add_argument(
+        "--cli-python",
+        type=Path,
+        default=DEFAULT_CLI_PYTHON,
+        metavar="PYTHON",
+        help=f"the interpreter that runs the commands of part 1 (default: {DEFAULT_CLI_PYTHON})",
+    )
     parser.add_argument("--sse-memory", nargs=2, metavar=("READER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sse_memory:

@@ -28,7 +28,10 @@ def frames(count: int) -> list[bytes]:
 
     events: list = [chunk({"role": "assistant", "content": ""})]
     events += [chunk({"content": WORDS[i % len(WORDS)]}) for i in range(count)]
-    events += [chunk({}, "stop"), {**base, "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": count, "total_tokens": count + 12}}]
+    events += [
+        chunk({}, "stop"),
+        {**base, "choices": [], "usage": {"prompt_tokens": 12, "completion_tokens": count, "total_tokens": count + 12}},
+    ]
     events.append("[DONE]")
     out = []
     for event in events:

@@ -44,8 +44,13 @@ class Sample:
         return self.output_tokens / (self.total_s - self.ttft_s)
 
 
-def time_stream(model: str, run: int, chunks: Iterable[Any], clock: Callable[[], float] = time.perf_counter,
-                sent_at: Callable[[], float | None] = lambda: None) -> Sample:
+def time_stream(
+    model: str,
+    run: int,
+    chunks: Iterable[Any],
+    clock: Callable[[], float] = time.perf_counter,
+    sent_at: Callable[[], float | None] = lambda: None,
+) -> Sample:
     """Time one streamed answer; `chunks` must send its request on the first `next()`, as chat_stream does.
     The first token is the first delta with content or reasoning_content. `sent_at` (on `clock`'s
     scale) says when the attempt that answered went out: retry waits and refused attempts do not count."""
@@ -108,24 +113,32 @@ def summarise(samples: Iterable[Sample]) -> list[dict[str, Any]]:
     for model, runs in by_model.items():
         ok = [s for s in runs if s.ok]
         tokens = [s.output_tokens for s in ok if s.output_tokens is not None]
-        entries.append({
-            "model": model,
-            "ok": len(ok),
-            "errors": len(runs) - len(ok),
-            "error_messages": list(dict.fromkeys(general(s.error) for s in runs if s.error)),
-            "ttft_s": stats([s.ttft_s for s in ok if s.ttft_s is not None]),
-            "total_s": stats([s.total_s for s in ok if s.total_s is not None]),
-            "tokens_per_s": stats([s.tokens_per_s for s in ok if s.tokens_per_s is not None], 1),
-            "output_tokens": {"median": percentile(tokens, 50), "from_chunks": sum(s.tokens_from == "chunks" for s in ok)} if tokens else None,
-        })
+        entries.append(
+            {
+                "model": model,
+                "ok": len(ok),
+                "errors": len(runs) - len(ok),
+                "error_messages": list(dict.fromkeys(general(s.error) for s in runs if s.error)),
+                "ttft_s": stats([s.ttft_s for s in ok if s.ttft_s is not None]),
+                "total_s": stats([s.total_s for s in ok if s.total_s is not None]),
+                "tokens_per_s": stats([s.tokens_per_s for s in ok if s.tokens_per_s is not None], 1),
+                "output_tokens": {"median": percentile(tokens, 50), "from_chunks": sum(s.tokens_from == "chunks" for s in ok)}
+                if tokens
+                else None,
+            }
+        )
     return sorted(entries, key=lambda e: (e["total_s"] is None, e["total_s"]["median"] if e["total_s"] else 0))
 
 
 def report(base_url: str, prompt: str, runs: int, max_tokens: int, started_at: dt.datetime, samples: Iterable[Sample]) -> dict[str, Any]:
     """The `--json` object; its keys are documented in the README and pinned by a test."""
     return {
-        "base_url": base_url, "prompt": prompt, "runs": runs, "max_tokens": max_tokens,
-        "started_at": started_at.isoformat(timespec="seconds"), "models": summarise(samples),
+        "base_url": base_url,
+        "prompt": prompt,
+        "runs": runs,
+        "max_tokens": max_tokens,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "models": summarise(samples),
     }
 
 
@@ -170,14 +183,22 @@ def render_chart(report: dict[str, Any]) -> str:
     def bar(y: int, figures: dict[str, float], scale: float, colour: str, what: str, unit: str, model: str) -> str:
         width, tick = figures["median"] / scale * bar_w, figures["p90"] / scale * bar_w
         value = f"{figures['median']:.3f} s" if unit == "s" else f"{figures['median']:.1f} tok/s"
-        return (f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="8" fill="{colour}" data-model="{escape(model)}" '
-                f'data-what="{what}" data-median="{figures["median"]}"><title>{escape(model)} {what} median {value}</title></rect>'
-                + (f'<line x1="{label_w + tick:.1f}" x2="{label_w + tick:.1f}" y1="{y - 2}" y2="{y + 10}" stroke="#333"/>' if unit == "s" else "")
-                + f'<text x="{label_w + max(width, tick) + 6:.1f}" y="{y + 8}" font-size="10">{value}</text>')
+        return (
+            f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="8" fill="{colour}" data-model="{escape(model)}" '
+            f'data-what="{what}" data-median="{figures["median"]}"><title>{escape(model)} {what} median {value}</title></rect>'
+            + (
+                f'<line x1="{label_w + tick:.1f}" x2="{label_w + tick:.1f}" y1="{y - 2}" y2="{y + 10}" stroke="#333"/>'
+                if unit == "s"
+                else ""
+            )
+            + f'<text x="{label_w + max(width, tick) + 6:.1f}" y="{y + 8}" font-size="10">{value}</text>'
+        )
 
     def panel(title: str, rows: list[str], height: int) -> str:
-        return (f'<h2>{title}</h2><svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" '
-                f'font-family="sans-serif">{"".join(rows)}</svg>')
+        return (
+            f'<h2>{title}</h2><svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" '
+            f'font-family="sans-serif">{"".join(rows)}</svg>'
+        )
 
     latency, speed = [], []
     for i, e in enumerate(models):
@@ -192,7 +213,7 @@ def render_chart(report: dict[str, Any]) -> str:
             speed.append(bar(y, e["tokens_per_s"], fastest, "#4f9a62", "tokens_per_s", "tok/s", e["model"]))
     failed = [e["model"] for e in report["models"] if not e["total_s"]]
     return (
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>openclaw-aisa bench</title></head>"
+        '<!doctype html>\n<html><head><meta charset="utf-8"><title>openclaw-aisa bench</title></head>'
         '<body style="font-family: sans-serif">'
         f"<h1>Latency per model</h1><p>{escape(report['base_url'])}, {report['started_at']}: {report['runs']} streamed "
         f"request(s) per model, max_tokens {report['max_tokens']}. Bars are medians; the tick is the p90.</p>"
@@ -207,12 +228,22 @@ def csv_row(sample: Sample) -> list[Any]:
     def num(x: float | None, digits: int) -> Any:
         return "" if x is None else round(x, digits)
 
-    return [sample.model, sample.run, "true" if sample.ok else "false", num(sample.ttft_s, 4), num(sample.total_s, 4),
-            "" if sample.output_tokens is None else sample.output_tokens, num(sample.tokens_per_s, 2), sample.tokens_from or "", sample.error or ""]
+    return [
+        sample.model,
+        sample.run,
+        "true" if sample.ok else "false",
+        num(sample.ttft_s, 4),
+        num(sample.total_s, 4),
+        "" if sample.output_tokens is None else sample.output_tokens,
+        num(sample.tokens_per_s, 2),
+        sample.tokens_from or "",
+        sample.error or "",
+    ]
 
 
 def default_models(provider: Provider, config: dict[str, Any]) -> list[str]:
     """The configured chat models, else the catalogue's: translation models take another kind of request."""
+
     def chat(model_id: str) -> bool:
         model = provider.model(model_id)
         return model is None or not model.is_translation

@@ -14,10 +14,10 @@ import re
 import tomllib
 import types as pytypes
 import typing
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from . import types
 from .cache import cache_dir, checksum
@@ -112,7 +112,10 @@ def _check_references(catalog: Catalog, path: Path) -> None:
         for j, m in enumerate(p.models):
             for k, price in enumerate(m.prices):
                 if p.sellers and price.seller not in p.sellers:
-                    fail(f"{at}.models[{j}] ({m.id}).prices[{k}].seller", f"{price.seller!r} is not in the provider's sellers ({', '.join(p.sellers)})")
+                    fail(
+                        f"{at}.models[{j}] ({m.id}).prices[{k}].seller",
+                        f"{price.seller!r} is not in the provider's sellers ({', '.join(p.sellers)})",
+                    )
                 if not price.source.strip():
                     fail(f"{at}.models[{j}] ({m.id}).prices[{k}].source", "say where the figure comes from")
             for k, extra in enumerate(m.compat_since):

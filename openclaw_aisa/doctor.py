@@ -80,15 +80,33 @@ def diagnose(ctx: Context) -> list[Finding]:
         return [f for check in checks for f in check(ctx, block)]
     if include := _include_on_path(ctx.config, p.id):
         return [
-            Finding("config.include", "warning", f"{include} comes from $include: doctor does not read included files",
-                    f"check the {p.label} block there by hand (`{ctx.onboard} --dry-run` shows what it should be)", False, include),
+            Finding(
+                "config.include",
+                "warning",
+                f"{include} comes from $include: doctor does not read included files",
+                f"check the {p.label} block there by hand (`{ctx.onboard} --dry-run` shows what it should be)",
+                False,
+                include,
+            ),
             *_check_permissions(ctx, None),
         ]
     where, at = ctx.where("config"), f"models.providers.{p.id}"
     if block is not None:
-        return [Finding("block.shape", "error", f"{at} in {where} is not an object: OpenClaw refuses the whole config",
-                        f"make it an object by hand, or remove it and run `{ctx.onboard}`", False, at)]
-    message = f"{p.label} is not configured in {where}" if ctx.config_exists else f"there is no OpenClaw config at {where}, so {p.label} is not configured"
+        return [
+            Finding(
+                "block.shape",
+                "error",
+                f"{at} in {where} is not an object: OpenClaw refuses the whole config",
+                f"make it an object by hand, or remove it and run `{ctx.onboard}`",
+                False,
+                at,
+            )
+        ]
+    message = (
+        f"{p.label} is not configured in {where}"
+        if ctx.config_exists
+        else f"there is no OpenClaw config at {where}, so {p.label} is not configured"
+    )
     return [Finding("block.missing", "error", message, f"run `{ctx.onboard}`", False, at)]
 
 
@@ -154,42 +172,90 @@ def _text(value: Any) -> bool:
 
 def _check_block(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}"
-    for key, value, why in (("baseUrl", p.base_url, "OpenClaw refuses the whole config"),
-                            ("api", p.api, f"OpenClaw then speaks its Responses API, which {p.label} does not serve")):
+    for key, value, why in (
+        ("baseUrl", p.base_url, "OpenClaw refuses the whole config"),
+        ("api", p.api, f"OpenClaw then speaks its Responses API, which {p.label} does not serve"),
+    ):
         if not _text(block.get(key)):
             yield Finding("block.missing-field", "error", f"{at} has no {key}: {why}", f"sets {key} to {value}", True, f"{at}.{key}")
     models = block.get("models")
     if models is None:
-        yield Finding("block.missing-field", "error", f"{at} has no models list: OpenClaw refuses the whole config",
-                      f"adds the catalogue's models ({', '.join(m.id for m in p.models)})", True, f"{at}.models")
+        yield Finding(
+            "block.missing-field",
+            "error",
+            f"{at} has no models list: OpenClaw refuses the whole config",
+            f"adds the catalogue's models ({', '.join(m.id for m in p.models)})",
+            True,
+            f"{at}.models",
+        )
     elif not isinstance(models, list):
-        yield Finding("block.shape", "error", f"{at}.models is not a list: OpenClaw refuses the whole config", "make it a list of model entries by hand", False, f"{at}.models")
+        yield Finding(
+            "block.shape",
+            "error",
+            f"{at}.models is not a list: OpenClaw refuses the whole config",
+            "make it a list of model entries by hand",
+            False,
+            f"{at}.models",
+        )
     yield from _check_keys(ctx, "provider", block, at)
     for i, m in enumerate(models if isinstance(models, list) else []):
         where = f"{at}.models[{i}]"
         if not _well_formed(m):
-            yield Finding("block.shape", "error", f"{where} has no model id: OpenClaw refuses the whole config",
-                          f"give it the bare {p.label} model id, or remove the entry", False, where)
+            yield Finding(
+                "block.shape",
+                "error",
+                f"{where} has no model id: OpenClaw refuses the whole config",
+                f"give it the bare {p.label} model id, or remove the entry",
+                False,
+                where,
+            )
             continue
         model_id, bare = m["id"], m["id"].removeprefix(f"{p.id}/")
         if not _text(m.get("name")):
-            yield Finding("block.missing-field", "error", f"{where} ({model_id}) has no name: OpenClaw refuses the whole config",
-                          "sets the catalogue's name (else the id)", True, f"{where}.name")
+            yield Finding(
+                "block.missing-field",
+                "error",
+                f"{where} ({model_id}) has no name: OpenClaw refuses the whole config",
+                "sets the catalogue's name (else the id)",
+                True,
+                f"{where}.name",
+            )
         if bare != model_id:
-            yield Finding("block.prefixed-id", "error",
-                          f"model id {model_id!r} carries the {p.id}/ prefix: OpenClaw sends it verbatim and {p.label} answers 503 (unknown model)",
-                          f"renames it to {bare!r} (the ref {p.ref(bare)} keeps working)", True, f"{where}.id")
+            yield Finding(
+                "block.prefixed-id",
+                "error",
+                f"model id {model_id!r} carries the {p.id}/ prefix: OpenClaw sends it verbatim and {p.label} answers 503 (unknown model)",
+                f"renames it to {bare!r} (the ref {p.ref(bare)} keeps working)",
+                True,
+                f"{where}.id",
+            )
         if alias := p.alias_for(bare):
-            yield Finding("block.alias-id", "error", f"model id {bare!r} is not served by {p.label} ({alias.reason})",
-                          f"renames it to {alias.target!r}; refs follow", True, f"{where}.id")
+            yield Finding(
+                "block.alias-id",
+                "error",
+                f"model id {bare!r} is not served by {p.label} ({alias.reason})",
+                f"renames it to {alias.target!r}; refs follow",
+                True,
+                f"{where}.id",
+            )
         yield from _check_keys(ctx, "model", m, where)
         if isinstance(m.get("compat"), dict):
             yield from _check_keys(ctx, "compat", m["compat"], f"{where}.compat")
         yield from _check_tokens(ctx, m, where)
-    drift = [p.ref(m["id"]) for m in _entries(block) if (model := p.model(m["id"])) and merge.field_diffs(m, model_entry(p, model, ctx.openclaw_version))]
+    drift = [
+        p.ref(m["id"])
+        for m in _entries(block)
+        if (model := p.model(m["id"])) and merge.field_diffs(m, model_entry(p, model, ctx.openclaw_version))
+    ]
     if drift:
-        yield Finding("block.drift", "info", f"{', '.join(drift)} differ{'s' * (len(drift) == 1)} from the current catalogue (limits, prices, input or compat)",
-                      f"`{ctx.onboard} --refresh-models` updates them (`--dry-run` shows how)", False, f"{at}.models")
+        yield Finding(
+            "block.drift",
+            "info",
+            f"{', '.join(drift)} differ{'s' * (len(drift) == 1)} from the current catalogue (limits, prices, input or compat)",
+            f"`{ctx.onboard} --refresh-models` updates them (`--dry-run` shows how)",
+            False,
+            f"{at}.models",
+        )
 
 
 def _check_keys(ctx: Context, level: KeyLevel, obj: dict[str, Any], where: str) -> Iterator[Finding]:
@@ -199,21 +265,45 @@ def _check_keys(ctx: Context, level: KeyLevel, obj: dict[str, Any], where: str) 
         if key in accepted:
             continue
         if level == "model" and versions_accepting("compat", key):
-            how = "moves it into compat" if not target or key in accepted_keys("compat", target) else f"removes it (OpenClaw {target} rejects it in compat too)"
-            yield Finding("block.compat-outside", "error", f"{path} belongs under compat: OpenClaw refuses the whole config", how, True, path)
+            how = (
+                "moves it into compat"
+                if not target or key in accepted_keys("compat", target)
+                else f"removes it (OpenClaw {target} rejects it in compat too)"
+            )
+            yield Finding(
+                "block.compat-outside", "error", f"{path} belongs under compat: OpenClaw refuses the whole config", how, True, path
+            )
         elif not (takers := versions_accepting(level, key)):
             known = sorted(set().union(*(accepted_keys(level, v) for v in SUPPORTED)))
             near = close_matches(key, known, n=1)
             hint = f"did you mean {near[0]}? " if near else ""
-            yield Finding("block.unknown-key", "error", f"{path}: no OpenClaw version knows this key, so OpenClaw refuses the whole config",
-                          f"{hint}rename or remove it by hand", False, path)
+            yield Finding(
+                "block.unknown-key",
+                "error",
+                f"{path}: no OpenClaw version knows this key, so OpenClaw refuses the whole config",
+                f"{hint}rename or remove it by hand",
+                False,
+                path,
+            )
         elif target:
-            yield Finding("block.rejected-key", "error", f"{path}: OpenClaw {target} rejects this key (only {', '.join(takers)} accept it) and refuses the whole config",
-                          "removes it", True, path)
+            yield Finding(
+                "block.rejected-key",
+                "error",
+                f"{path}: OpenClaw {target} rejects this key (only {', '.join(takers)} accept it) and refuses the whole config",
+                "removes it",
+                True,
+                path,
+            )
         else:
             others = [v for v in SUPPORTED if v not in takers]
-            yield Finding("block.rejected-key", "warning", f"{path} is accepted only by OpenClaw {', '.join(takers)}; {', '.join(others)} refuse the whole config",
-                          "left alone while the OpenClaw version is unknown: remove it if you run one of those", False, path)
+            yield Finding(
+                "block.rejected-key",
+                "warning",
+                f"{path} is accepted only by OpenClaw {', '.join(takers)}; {', '.join(others)} refuse the whole config",
+                "left alone while the OpenClaw version is unknown: remove it if you run one of those",
+                False,
+                path,
+            )
 
 
 def _thinking(p: Provider, model_id: str) -> tuple[bool, Model | None]:
@@ -230,10 +320,19 @@ def _check_tokens(ctx: Context, m: dict[str, Any], where: str) -> Iterator[Findi
     thinking, model = _thinking(p, model_id)
     if thinking and _too_few_tokens(m.get("maxTokens")):
         have = f"maxTokens {m['maxTokens']}" if "maxTokens" in m else "no maxTokens (OpenClaw's default is 8192)"
-        how = f"sets maxTokens to {model.max_tokens.value} (the catalogue's figure)" if model else f"raise maxTokens to {THINKING_MIN_TOKENS} or more by hand"
-        yield Finding("tokens.thinking", "warning",
-                      f"{p.ref(model_id)} thinks before it answers and {have} leaves it too little: replies come back empty (finish_reason length)",
-                      how, model is not None, f"{where}.maxTokens")
+        how = (
+            f"sets maxTokens to {model.max_tokens.value} (the catalogue's figure)"
+            if model
+            else f"raise maxTokens to {THINKING_MIN_TOKENS} or more by hand"
+        )
+        yield Finding(
+            "tokens.thinking",
+            "warning",
+            f"{p.ref(model_id)} thinks before it answers and {have} leaves it too little: replies come back empty (finish_reason length)",
+            how,
+            model is not None,
+            f"{where}.maxTokens",
+        )
 
 
 def _fix_fields(edit: merge.Edit, ctx: Context) -> None:
@@ -271,7 +370,11 @@ def _fix_ids(edit: merge.Edit, ctx: Context) -> None:
                 compat[key] = value
                 edit.change(at, f"{p.ref(m['id'])}: moved {key} into compat (OpenClaw rejects it at model level)")
             else:
-                why = "compat has one" if isinstance(compat, dict) and key in compat else f"OpenClaw {ctx.openclaw_version} rejects it in compat too"
+                why = (
+                    "compat has one"
+                    if isinstance(compat, dict) and key in compat
+                    else f"OpenClaw {ctx.openclaw_version} rejects it in compat too"
+                )
                 edit.change(at, f"{p.ref(m['id'])}: dropped model-level {key} (OpenClaw rejects it there; {why})")
     merge.rename_refs(edit, renames)
 
@@ -301,7 +404,10 @@ def _fix_tokens(edit: merge.Edit, ctx: Context) -> None:
         thinking, model = _thinking(p, _served_id(p, m["id"]))
         if thinking and model and _too_few_tokens(m.get("maxTokens")):
             before, m["maxTokens"] = m.get("maxTokens", "(none)"), model.max_tokens.value
-            edit.change(f"models.providers.{p.id}.models", f"{p.ref(model.id)}: maxTokens {before} -> {model.max_tokens.value} (room to think and answer)")
+            edit.change(
+                f"models.providers.{p.id}.models",
+                f"{p.ref(model.id)}: maxTokens {before} -> {model.max_tokens.value} (room to think and answer)",
+            )
 
 
 # --- the key --------------------------------------------------------------------------------------
@@ -313,8 +419,12 @@ def _key_var(p: Provider) -> str | None:
 
 def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[str, str]]:
     """Where `var` is set, in the order OpenClaw prefers: the environment, the config's env, the .env."""
-    found = [("the environment", ctx.env.get(var)), ("the config's env.vars", merge.dig(config, "env", "vars", var)),
-             ("the config's env block", merge.dig(config, "env", var)), (ctx.where("dotenv"), ctx.dotenv.get(var))]
+    found = [
+        ("the environment", ctx.env.get(var)),
+        ("the config's env.vars", merge.dig(config, "env", "vars", var)),
+        ("the config's env block", merge.dig(config, "env", var)),
+        (ctx.where("dotenv"), ctx.dotenv.get(var)),
+    ]
     return [(where, value.strip()) for where, value in found if isinstance(value, str) and value.strip()]
 
 
@@ -331,46 +441,100 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
     yield from _check_flat_env(ctx)
     if isinstance(api_key, dict):
         if api_key.get("source") != "env" or not isinstance(api_key.get("id"), str):
-            yield Finding("key.source", "info", f"the {p.label} key comes from OpenClaw's {api_key.get('source')} secret provider (not read by doctor)", "", False, at)
+            yield Finding(
+                "key.source",
+                "info",
+                f"the {p.label} key comes from OpenClaw's {api_key.get('source')} secret provider (not read by doctor)",
+                "",
+                False,
+                at,
+            )
             return
         var = api_key["id"]
     elif isinstance(api_key, str) and (m := _TEMPLATE.match(api_key.strip())):
         var = m.group(1)
-        yield Finding("key.template", "warning",
-                      f'apiKey is the template "${{{var}}}": OpenClaw 2026.9.6\'s doctor flags it as a plaintext secret, '
-                      f"and old versions refuse the whole config when {var} is unset",
-                      f"replaces it with an env reference to {var} (the same key, valid on every version)", True, at)
+        yield Finding(
+            "key.template",
+            "warning",
+            f'apiKey is the template "${{{var}}}": OpenClaw 2026.9.6\'s doctor flags it as a plaintext secret, '
+            f"and old versions refuse the whole config when {var} is unset",
+            f"replaces it with an env reference to {var} (the same key, valid on every version)",
+            True,
+            at,
+        )
     elif _text(api_key):
-        yield Finding("key.plaintext", "warning", f"apiKey holds the {p.label} key in plain text in {ctx.where('config')} ({keys.mask(api_key.strip())})",
-                      f"left alone (where a secret lives is your decision): `{ctx.onboard} --secret-input-mode ref` with the key given again "
-                      f"saves it to {ctx.where('dotenv')} (0600) and puts a reference in the config", False, at)
-        yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from the config itself: {keys.mask(api_key.strip())}", "", False, at)
+        yield Finding(
+            "key.plaintext",
+            "warning",
+            f"apiKey holds the {p.label} key in plain text in {ctx.where('config')} ({keys.mask(api_key.strip())})",
+            f"left alone (where a secret lives is your decision): `{ctx.onboard} --secret-input-mode ref` with the key given again "
+            f"saves it to {ctx.where('dotenv')} (0600) and puts a reference in the config",
+            False,
+            at,
+        )
+        yield Finding(
+            "key.source", "info", f"OpenClaw takes the {p.label} key from the config itself: {keys.mask(api_key.strip())}", "", False, at
+        )
         return
     elif profile := _auth_profile(ctx.config, p.id):
-        yield Finding("key.source", "info", f"the {p.label} key comes from OpenClaw's auth profile {profile} (kept by OpenClaw, not read by doctor)", "", False, "auth.profiles")
+        yield Finding(
+            "key.source",
+            "info",
+            f"the {p.label} key comes from OpenClaw's auth profile {profile} (kept by OpenClaw, not read by doctor)",
+            "",
+            False,
+            "auth.profiles",
+        )
         return
     if var is None:
         return
     found = _key_sources(ctx, ctx.config, var)
     if not found:
         check, what = ("key.missing", f"{at} is not set") if api_key is None else ("key.unresolved", f"apiKey refers to {var}")
-        yield Finding(check, "error", f"{what}, and {var} is set neither in the environment nor in {ctx.where('dotenv')}: every request fails with 401",
-                      f"run `{ctx.onboard}`: it asks for the key and stores it in {ctx.where('dotenv')} (0600)", False, at)
+        yield Finding(
+            check,
+            "error",
+            f"{what}, and {var} is set neither in the environment nor in {ctx.where('dotenv')}: every request fails with 401",
+            f"run `{ctx.onboard}`: it asks for the key and stores it in {ctx.where('dotenv')} (0600)",
+            False,
+            at,
+        )
         return
     if api_key is None:
-        yield Finding("key.missing", "error", f"{at} is not set: OpenClaw sends no key to {p.label}",
-                      f"sets it to an env reference to {var} (set in {found[0][0]})", True, at)
+        yield Finding(
+            "key.missing",
+            "error",
+            f"{at} is not set: OpenClaw sends no key to {p.label}",
+            f"sets it to an env reference to {var} (set in {found[0][0]})",
+            True,
+            at,
+        )
     winner, value = found[0]
     yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from {var} in {winner}: {keys.mask(value)}", "", False, at)
     for where, other in found[1:]:
         if other != value:
-            who = ("OpenClaw started from this shell uses the first, the Gateway service (started elsewhere) the other"
-                   if winner == "the environment" else "which one OpenClaw uses depends on its version")
-            yield Finding("key.conflict", "warning", f"{var} differs between {winner} ({keys.mask(value)}) and {where} ({keys.mask(other)}): {who}",
-                          "left alone: update or remove the stale one", False, at)
+            who = (
+                "OpenClaw started from this shell uses the first, the Gateway service (started elsewhere) the other"
+                if winner == "the environment"
+                else "which one OpenClaw uses depends on its version"
+            )
+            yield Finding(
+                "key.conflict",
+                "warning",
+                f"{var} differs between {winner} ({keys.mask(value)}) and {where} ({keys.mask(other)}): {who}",
+                "left alone: update or remove the stale one",
+                False,
+                at,
+            )
     if [w for w, _ in found] == ["the environment"]:
-        yield Finding("key.env-only", "warning", f"{var} is only in this shell's environment: OpenClaw's Gateway service, started elsewhere, gets no key",
-                      f"`{ctx.onboard} --persist-key` saves it to {ctx.where('dotenv')} (0600)", False, at)
+        yield Finding(
+            "key.env-only",
+            "warning",
+            f"{var} is only in this shell's environment: OpenClaw's Gateway service, started elsewhere, gets no key",
+            f"`{ctx.onboard} --persist-key` saves it to {ctx.where('dotenv')} (0600)",
+            False,
+            at,
+        )
 
 
 def _check_flat_env(ctx: Context) -> Iterator[Finding]:
@@ -379,8 +543,14 @@ def _check_flat_env(ctx: Context) -> Iterator[Finding]:
     for var in ctx.provider.env_vars:
         if isinstance(merge.dig(ctx.config, "env", var), str):
             when = f"OpenClaw {target} refuses the whole config" if broken else "OpenClaw 2026.9.6 and later refuse the whole config"
-            yield Finding("key.flat-env", "error" if broken else "warning", f"env.{var} (the form in {ctx.provider.label}'s docs): {when}",
-                          f"moves it to env.vars.{var} (valid on every version)", True, f"env.{var}")
+            yield Finding(
+                "key.flat-env",
+                "error" if broken else "warning",
+                f"env.{var} (the form in {ctx.provider.label}'s docs): {when}",
+                f"moves it to env.vars.{var} (valid on every version)",
+                True,
+                f"env.{var}",
+            )
 
 
 def _fix_key(edit: merge.Edit, ctx: Context) -> None:
@@ -416,8 +586,14 @@ def _check_permissions(ctx: Context, block: Any) -> Iterator[Finding]:
     for name, want in _MODES.items():
         mode = ctx.modes.get(name)
         if mode is not None and mode & 0o077:
-            yield Finding(_perm_check(name), "warning", f"{ctx.where(name)} is mode {mode & 0o777:04o}: {why[name]}",
-                          f"chmod {mode & 0o777 & ~0o077:04o} (OpenClaw itself writes {want:04o})", True, ctx.where(name))
+            yield Finding(
+                _perm_check(name),
+                "warning",
+                f"{ctx.where(name)} is mode {mode & 0o777:04o}: {why[name]}",
+                f"chmod {mode & 0o777 & ~0o077:04o} (OpenClaw itself writes {want:04o})",
+                True,
+                ctx.where(name),
+            )
 
 
 # --- primary, fallbacks and the allowlist ------------------------------------------------------------
@@ -464,20 +640,39 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         check, target = _classify(p, known, model_id)
         if check == "ref.translation":
             how = f"replaces it with {p.ref(p.default_model)}" if role == "the primary" else "removes it from the fallbacks"
-            yield Finding(check, "error", f"{ref} is {role} but a translation model (one turn, no system prompt, no tools): agent turns fail", how, True, path)
+            yield Finding(
+                check,
+                "error",
+                f"{ref} is {role} but a translation model (one turn, no system prompt, no tools): agent turns fail",
+                how,
+                True,
+                path,
+            )
         elif check == "ref.alias":
             alias = p.alias_for(model_id)
             if target:
                 how = f"renames it to {p.ref(target)} everywhere" + ("" if target in known else ", adding that catalogue model")
             else:
                 how = f"left alone: use {p.ref(alias.target)} and add it to models.providers.{p.id}.models by hand"
-            yield Finding(check, "error", f"{ref} is {role} but {p.label} does not serve it ({alias.reason})", how, target is not None, path)
+            yield Finding(
+                check, "error", f"{ref} is {role} but {p.label} does not serve it ({alias.reason})", how, target is not None, path
+            )
         elif check == "ref.not-configured":
-            yield Finding(check, "error", f"{ref} is {role} but not in models.providers.{p.id}.models: OpenClaw reports an unknown model",
-                          f"adds its catalogue entry to models.providers.{p.id}.models", True, path)
+            yield Finding(
+                check,
+                "error",
+                f"{ref} is {role} but not in models.providers.{p.id}.models: OpenClaw reports an unknown model",
+                f"adds its catalogue entry to models.providers.{p.id}.models",
+                True,
+                path,
+            )
         elif check == "ref.unknown":
             close = close_matches(model_id, sorted(known), n=3, cutoff=0.4)
-            hint = f"did you mean {', '.join(p.ref(c) for c in close)}?" if close else f"configured: {', '.join(p.ref(c) for c in sorted(known)) or 'none'}"
+            hint = (
+                f"did you mean {', '.join(p.ref(c) for c in close)}?"
+                if close
+                else f"configured: {', '.join(p.ref(c) for c in sorted(known)) or 'none'}"
+            )
             yield Finding(check, "error", f"{ref} is {role} but names no configured {p.label} model", f"left alone: {hint}", False, path)
 
 
@@ -525,8 +720,14 @@ def _missing_from_allowlists(ctx: Context, config: dict[str, Any], block: dict[s
 
 def _check_allowlist(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
     for path, missing in _missing_from_allowlists(ctx, ctx.config, block):
-        yield Finding("allow.missing", "warning", f"{path} is an allowlist and lacks {', '.join(missing)}: /model and --model refuse them",
-                      "adds them", True, path)
+        yield Finding(
+            "allow.missing",
+            "warning",
+            f"{path} is an allowlist and lacks {', '.join(missing)}: /model and --model refuse them",
+            "adds them",
+            True,
+            path,
+        )
 
 
 def _fix_allowlist(edit: merge.Edit, ctx: Context) -> None:
@@ -573,38 +774,62 @@ def _check_temperature(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]
     p = ctx.provider
     answer = '400 "invalid temperature: only 1 is allowed"'
     allow = merge.dig(ctx.config, "agents", "defaults", "models")
-    for ref, entry in (allow.items() if isinstance(allow, dict) else ()):
+    for ref, entry in allow.items() if isinstance(allow, dict) else ():
         pid, model_id = split_ref(ref)
         if pid == p.id and model_id.startswith(FIXED_TEMPERATURE_PREFIXES) and _number(t := merge.dig(entry, "params", "temperature")):
             path = f'agents.defaults.models["{ref}"].params.temperature'
-            yield Finding("temp.model", "error", f"{path} is {t}: {ref} fixes its own temperature and answers {answer}", "removes that temperature", True, path)
+            yield Finding(
+                "temp.model",
+                "error",
+                f"{path} is {t}: {ref} fixes its own temperature and answers {answer}",
+                "removes that temperature",
+                True,
+                path,
+            )
     exposed = [r for r in _fixed_temperature_refs(ctx, block) if not _shields(merge.dig(allow, r, "params"))]
     t = merge.dig(ctx.config, "agents", "defaults", "params", "temperature")
     if exposed and _number(t):
         used = {ref for _, ref in _refs(ctx.config)} & set(exposed)
         if _defaults_override_is_safe(ctx.config):
-            how = f'sets params.temperature to null for {", ".join(exposed)} in agents.defaults.models (OpenClaw then sends none to them; other models keep {t})'
+            how = f"sets params.temperature to null for {', '.join(exposed)} in agents.defaults.models (OpenClaw then sends none to them; other models keep {t})"
         else:
-            how = (f'left alone (an entry in an empty agents.defaults.models would turn it into an allowlist): move the temperature from agents.defaults.params '
-                   f'to the models that take one (agents.defaults.models.<ref>.params), or add "{exposed[0]}": {{"params": {{"temperature": null}}}} there knowingly')
-        yield Finding("temp.defaults", "error" if used else "warning",
-                      f"agents.defaults.params.temperature ({t}) is sent to every model, and {', '.join(exposed)} answer{'s' * (len(exposed) == 1)} {answer}",
-                      how, _defaults_override_is_safe(ctx.config), "agents.defaults.params.temperature")
+            how = (
+                f"left alone (an entry in an empty agents.defaults.models would turn it into an allowlist): move the temperature from agents.defaults.params "
+                f'to the models that take one (agents.defaults.models.<ref>.params), or add "{exposed[0]}": {{"params": {{"temperature": null}}}} there knowingly'
+            )
+        yield Finding(
+            "temp.defaults",
+            "error" if used else "warning",
+            f"agents.defaults.params.temperature ({t}) is sent to every model, and {', '.join(exposed)} answer{'s' * (len(exposed) == 1)} {answer}",
+            how,
+            _defaults_override_is_safe(ctx.config),
+            "agents.defaults.params.temperature",
+        )
     if refs := _fixed_temperature_refs(ctx, block):
         for path, agent in _agent_entries(ctx.config):
             if _number(t := merge.dig(agent, "params", "temperature")):
-                yield Finding("temp.agent", "warning", f"{path}.params.temperature ({t}) overrides every per-model setting: that agent's turns on {', '.join(refs)} get {answer}",
-                              "left alone: remove it, or set it per model under agents.defaults.models.<ref>.params for the models that take one",
-                              False, f"{path}.params.temperature")
+                yield Finding(
+                    "temp.agent",
+                    "warning",
+                    f"{path}.params.temperature ({t}) overrides every per-model setting: that agent's turns on {', '.join(refs)} get {answer}",
+                    "left alone: remove it, or set it per model under agents.defaults.models.<ref>.params for the models that take one",
+                    False,
+                    f"{path}.params.temperature",
+                )
 
 
 def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
     p = ctx.provider
     allow = merge.dig(edit.config, "agents", "defaults", "models")
-    for ref, entry in (allow.items() if isinstance(allow, dict) else ()):
+    for ref, entry in allow.items() if isinstance(allow, dict) else ():
         pid, model_id = split_ref(ref)
         params = merge.dig(entry, "params")
-        if pid == p.id and model_id.startswith(FIXED_TEMPERATURE_PREFIXES) and isinstance(params, dict) and _number(params.get("temperature")):
+        if (
+            pid == p.id
+            and model_id.startswith(FIXED_TEMPERATURE_PREFIXES)
+            and isinstance(params, dict)
+            and _number(params.get("temperature"))
+        ):
             del params["temperature"]
             edit.change("agents.defaults.models", f"removed temperature from {ref} (it fixes its own)")
     if _number(merge.dig(edit.config, "agents", "defaults", "params", "temperature")) and _defaults_override_is_safe(edit.config):
@@ -630,13 +855,25 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         count = f"; it serves {live.model_count} models" if live.model_count is not None else ""
         yield Finding("live.key", "info", f"{p.label} accepted the key{count}", "", False)
     elif live.key_status == "bad-key":
-        yield Finding("live.key", "error", f"{p.label} refused the key{detail}", f"get a valid key at {console}, then run `{ctx.onboard}`", False)
+        yield Finding(
+            "live.key", "error", f"{p.label} refused the key{detail}", f"get a valid key at {console}, then run `{ctx.onboard}`", False
+        )
     elif live.key_status == "payment":
-        yield Finding("live.payment", "error", f"{p.label} asks for payment{detail}: the balance is used up or a price cap was reached, so every turn fails",
-                      f"top up or raise the cap at {console}", False)
+        yield Finding(
+            "live.payment",
+            "error",
+            f"{p.label} asks for payment{detail}: the balance is used up or a price cap was reached, so every turn fails",
+            f"top up or raise the cap at {console}",
+            False,
+        )
     else:
-        yield Finding("live.unreachable", "warning", f"could not check the key and the served models{detail}",
-                      "run doctor again when the network is back, or with --offline", False)
+        yield Finding(
+            "live.unreachable",
+            "warning",
+            f"could not check the key and the served models{detail}",
+            "run doctor again when the network is back, or with --offline",
+            False,
+        )
     if live.served is None:
         return
     for i, m in enumerate(block.get("models") if isinstance(block.get("models"), list) else []):
@@ -646,8 +883,14 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         if model_id not in live.served:
             close = close_matches(model_id, sorted(live.served), n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(close)}? " if close else ""
-            yield Finding("live.not-served", "error", f"{p.label} does not serve {model_id!r} (not in GET /v1/models): turns with {p.ref(model_id)} fail with 503",
-                          f"left alone: {hint}change the id, or `openclaw-aisa models sync --apply` removes it", False, f"models.providers.{p.id}.models[{i}].id")
+            yield Finding(
+                "live.not-served",
+                "error",
+                f"{p.label} does not serve {model_id!r} (not in GET /v1/models): turns with {p.ref(model_id)} fail with 503",
+                f"left alone: {hint}change the id, or `openclaw-aisa models sync --apply` removes it",
+                False,
+                f"models.providers.{p.id}.models[{i}].id",
+            )
 
 
 _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ...] = (

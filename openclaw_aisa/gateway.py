@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .refs import suggest
 from .errors import AisaError, UsageError
 from .keys import mask
+from .refs import suggest
 
 CONSOLE = "https://console.aisa.one"
 MODELS_HINT = "see `openclaw-aisa models list --live`"
@@ -28,9 +28,15 @@ PAYMENT_CODES = {
 }
 HINTS = (
     (re.compile(r"invalid temperature|only 1 is allowed", re.I), "remove params.temperature for aisa/{model} (Kimi fixes its temperature)"),
-    (re.compile(r"reasoning_content.{0,20}missing", re.I), "send each assistant turn's reasoning_content back on tool-call turns (DeepSeek/Kimi thinking mode), or turn thinking off for aisa/{model}"),
+    (
+        re.compile(r"reasoning_content.{0,20}missing", re.I),
+        "send each assistant turn's reasoning_content back on tool-call turns (DeepSeek/Kimi thinking mode), or turn thinking off for aisa/{model}",
+    ),
     (re.compile(r"max_completion_tokens", re.I), "use max_tokens instead of max_completion_tokens for aisa/{model}"),
-    (re.compile(r"\bdeveloper\b.{0,40}(role|not supported)|role.{0,40}\bdeveloper\b", re.I), "send the system prompt with role 'system', not 'developer', to aisa/{model}"),
+    (
+        re.compile(r"\bdeveloper\b.{0,40}(role|not supported)|role.{0,40}\bdeveloper\b", re.I),
+        "send the system prompt with role 'system', not 'developer', to aisa/{model}",
+    ),
 )
 _NO_CHANNEL = re.compile(r"no available channel for model\s+(\S+)|模型\s*(\S+?)\s*无可用渠道|无可用渠道", re.I)
 _REQUEST_ID = re.compile(r"\(request id: ([^)\s]+)\)")
@@ -44,7 +50,15 @@ INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
 class GatewayError(AisaError):
     """AIsa, or the way to it, failed; the fields keep what AIsa said for logs and support."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None, request_id: str | None = None, vendor_message: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        vendor_message: str | None = None,
+    ):
         super().__init__(redact(message) + (f" (request id {request_id})" if request_id else ""))
         self.status, self.code, self.request_id = status, code, request_id
         self.vendor_message = redact(vendor_message) if vendor_message else None
@@ -110,7 +124,12 @@ class GatewayUnreachable(GatewayError):
 
 class GatewayTimeout(GatewayError):
     def __init__(self, host: str, phase: str, seconds: float | None):
-        what = {"connect": "connecting", "read": "waiting for data", "write": "sending the request", "pool": "waiting for a free connection"}.get(phase, phase)
+        what = {
+            "connect": "connecting",
+            "read": "waiting for data",
+            "write": "sending the request",
+            "pool": "waiting for a free connection",
+        }.get(phase, phase)
         after = f" after {seconds:g} s" if seconds else ""
         super().__init__(f"AIsa at {host} timed out {what}{after}; try again, or raise the {phase} timeout")
         self.host, self.phase, self.seconds = host, phase, seconds
@@ -137,7 +156,9 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str], model: str
     return from_body(status, data, headers, model, message)
 
 
-def from_body(status: int | None, data: Any, headers: Mapping[str, str] = {}, model: str | None = None, message: str | None = None) -> GatewayError:
+def from_body(
+    status: int | None, data: Any, headers: Mapping[str, str] = {}, model: str | None = None, message: str | None = None
+) -> GatewayError:
     """The typed error for a decoded error body (also the `{"error": ...}` event inside a stream)."""
     h = {k.lower(): v for k, v in headers.items()}
     code, vendor, request_id = _fields(data)
@@ -177,7 +198,15 @@ def _fields(data: Any) -> tuple[str | None, str | None, str | None]:
     error = data.get("error")
     inner = error if isinstance(error, dict) else {}
     code = next((str(c) for c in (inner.get("code"), data.get("code")) if c not in (None, "", 0)), None)
-    candidates = (error if isinstance(error, str) else None, inner.get("message"), inner.get("msg"), data.get("message"), data.get("msg"), data.get("detail"), data.get("error_description"))
+    candidates = (
+        error if isinstance(error, str) else None,
+        inner.get("message"),
+        inner.get("msg"),
+        data.get("message"),
+        data.get("msg"),
+        data.get("detail"),
+        data.get("error_description"),
+    )
     message = next((str(m) for m in candidates if m not in (None, "")), None)
     request_id = next((str(r) for r in (data.get("request_id"), inner.get("request_id")) if r), None)
     return code, message, request_id
@@ -232,7 +261,9 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
     return when.timestamp() - (time.time() if now is None else now)
 
 
-def retry_delay(attempt: int, headers: Mapping[str, str] = {}, *, cap: float = 60.0, rng: Callable[[], float] | None = None, now: float | None = None) -> float:
+def retry_delay(
+    attempt: int, headers: Mapping[str, str] = {}, *, cap: float = 60.0, rng: Callable[[], float] | None = None, now: float | None = None
+) -> float:
     """Seconds before retry number `attempt` (0-based): the server's wish if it is sane (0 < wait <=
     cap), else openai-python's backoff, 0.5 s doubling up to 8 s, minus up to 25 % jitter."""
     wanted = retry_after(headers, now)
@@ -256,11 +287,15 @@ def check_base_url(url: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UsageError(f"--base-url {shown!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when asked
     except ValueError:
-        raise UsageError(f"--base-url {shown!r} has an invalid port; use e.g. https://api.aisa.one/v1 or http://127.0.0.1:8080/v1") from None
+        raise UsageError(
+            f"--base-url {shown!r} has an invalid port; use e.g. https://api.aisa.one/v1 or http://127.0.0.1:8080/v1"
+        ) from None
     if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
-        raise UsageError(f"--base-url {shown!r} has a query or fragment, but OpenClaw appends /chat/completions to it; drop the ?... or #...")
+        raise UsageError(
+            f"--base-url {shown!r} has a query or fragment, but OpenClaw appends /chat/completions to it; drop the ?... or #..."
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(f"--base-url {shown!r} is plain http to a remote host, which would send the key in clear; use https://")
     return url.strip().rstrip("/")

@@ -92,9 +92,7 @@ def load_host(*, plugins: tuple[object, ...] = (), env: Mapping[str, str] | None
             pm.register(_load(module, attr), name=name)
         except Exception as e:  # a broken third-party plugin must not hide behind a traceback
             value = f"{module}:{attr}" if attr else module
-            raise PluginError(
-                f"plugin {name!r} ({value}) failed to load: {e}; uninstall it or set {DISABLE_VAR}={name}"
-            ) from None
+            raise PluginError(f"plugin {name!r} ({value}) failed to load: {e}; uninstall it or set {DISABLE_VAR}={name}") from None
     for plugin in plugins:
         pm.register(plugin)
     pm.register(builtin, name="builtin")

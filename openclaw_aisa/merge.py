@@ -116,9 +116,7 @@ _JSON_NAMES = {"dict": "an object", "list": "a list", "str": "a string", "str or
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
 
 
 def _refuse_include(path: str) -> None:
@@ -131,10 +129,17 @@ def _refuse_include(path: str) -> None:
 
 # Every path a merge may edit or read to decide, with the type OpenClaw's schema gives it.
 _SHAPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("models", dict), ("models.mode", str), ("models.providers", dict),
-    ("agents", dict), ("agents.defaults", dict), ("agents.defaults.model", (str, dict)),
-    ("agents.defaults.model.primary", str), ("agents.defaults.model.fallbacks", list),
-    ("agents.defaults.models", dict), ("agents.defaults.modelPolicy", dict), ("agents.defaults.modelPolicy.allow", list),
+    ("models", dict),
+    ("models.mode", str),
+    ("models.providers", dict),
+    ("agents", dict),
+    ("agents.defaults", dict),
+    ("agents.defaults.model", (str, dict)),
+    ("agents.defaults.model.primary", str),
+    ("agents.defaults.model.fallbacks", list),
+    ("agents.defaults.models", dict),
+    ("agents.defaults.modelPolicy", dict),
+    ("agents.defaults.modelPolicy.allow", list),
 )
 
 
@@ -170,23 +175,24 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     return edit.done()
 
 
-def _merge_provider(
-    edit: Edit, provider: Provider, existing: dict[str, Any], block: dict[str, Any], options: Options
-) -> dict[str, str]:
+def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], block: dict[str, Any], options: Options) -> dict[str, str]:
     pid, at = provider.id, f"models.providers.{provider.id}"
     models = edit.get(f"{at}.models", list)
     if models is None:
         models = existing["models"] = []
     for i, m in enumerate(models):
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
-            raise ConfigError(f"{at}.models[{i}] needs an \"id\" string; fix or remove that entry")
+            raise ConfigError(f'{at}.models[{i}] needs an "id" string; fix or remove that entry')
     renames, seed_copies = repair_models(edit, provider, models)
     _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
     if isinstance(api_key, str) and (m := _ENV_TEMPLATE.match(api_key)):
         existing["apiKey"] = env_ref(m.group(1))
-        edit.change(f"{at}.apiKey", f"apiKey: \"${{{m.group(1)}}}\" -> env reference to {m.group(1)} (valid on every OpenClaw version, no doctor warning)")
+        edit.change(
+            f"{at}.apiKey",
+            f'apiKey: "${{{m.group(1)}}}" -> env reference to {m.group(1)} (valid on every OpenClaw version, no doctor warning)',
+        )
     if "apiKey" not in existing:
         existing["apiKey"] = block["apiKey"]
         edit.change(f"{at}.apiKey", f"{at}.apiKey set: {_describe_key(block['apiKey'])}", created=True)
@@ -196,7 +202,9 @@ def _merge_provider(
         edit.change(f"{at}.apiKey", f"{at}.apiKey: {before} -> {_describe_key(block['apiKey'])} (the key given now)")
 
     if "baseUrl" not in existing or (options.base_url and existing["baseUrl"] != block["baseUrl"]):
-        edit.change(f"{at}.baseUrl", f"{at}.baseUrl: {existing.get('baseUrl', '(none)')} -> {block['baseUrl']}", created="baseUrl" not in existing)
+        edit.change(
+            f"{at}.baseUrl", f"{at}.baseUrl: {existing.get('baseUrl', '(none)')} -> {block['baseUrl']}", created="baseUrl" not in existing
+        )
         existing["baseUrl"] = block["baseUrl"]
     if "api" not in existing:
         existing["api"] = block["api"]
@@ -286,7 +294,7 @@ def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) 
     kept: list[dict[str, Any]] = []
     for m in models:
         old = m["id"]
-        new = old[len(pid) + 1:] if old.startswith(f"{pid}/") else old
+        new = old[len(pid) + 1 :] if old.startswith(f"{pid}/") else old
         if new != old:
             seed_copies.add(new)
             edit.change(f"{at}", f"model id {old} -> {new} (OpenClaw sends the id verbatim; {provider.label} knows only bare ids)")
@@ -301,7 +309,9 @@ def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) 
                 compat["supportsDeveloperRole"] = value
                 edit.change(f"{at}", f"{provider.ref(new)}: moved supportsDeveloperRole into compat (OpenClaw rejects it at model level)")
             else:
-                edit.change(f"{at}", f"{provider.ref(new)}: dropped model-level supportsDeveloperRole (OpenClaw rejects it; compat has one)")
+                edit.change(
+                    f"{at}", f"{provider.ref(new)}: dropped model-level supportsDeveloperRole (OpenClaw rejects it; compat has one)"
+                )
         if new != old:
             m["id"] = new
             renames[provider.ref(old)] = provider.ref(new)
@@ -350,7 +360,9 @@ def rename_refs(edit: Edit, renames: dict[str, str]) -> None:
     policy = edit.get("agents.defaults.modelPolicy.allow", list)
     if policy and any(r in renames for r in policy):
         policy[:] = _dedupe(renames.get(r, r) for r in policy)
-        edit.change("agents.defaults.modelPolicy.allow", "modelPolicy.allow: renamed " + ", ".join(f"{a} -> {b}" for a, b in renames.items()))
+        edit.change(
+            "agents.defaults.modelPolicy.allow", "modelPolicy.allow: renamed " + ", ".join(f"{a} -> {b}" for a, b in renames.items())
+        )
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:
@@ -391,7 +403,11 @@ def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
     refuse_alias(provider, model_id, served=configured, use=f"{provider.id}/", shown=ref)
     if model_id not in configured:
         close = close_matches(model_id, configured, n=3, cutoff=0.4)
-        hint = f"did you mean {', '.join(provider.ref(c) for c in close)}?" if close else f"configured: {', '.join(provider.ref(c) for c in configured)}"
+        hint = (
+            f"did you mean {', '.join(provider.ref(c) for c in close)}?"
+            if close
+            else f"configured: {', '.join(provider.ref(c) for c in configured)}"
+        )
         raise UsageError(f"{ref} is not a configured {provider.label} model; {hint}")
     model = provider.model(model_id)
     if model and model.is_translation:
@@ -449,7 +465,9 @@ def _warn_translation_in_use(edit: Edit, provider: Provider) -> None:
         pid, model_id = split_ref(ref)
         m = provider.model(model_id) if pid == provider.id else None
         if m and m.is_translation:
-            edit.notes.append(f"{ref} is a translation model but is set as primary or fallback; agents will fail with it (openclaw-aisa models set {provider.ref(provider.default_model)})")
+            edit.notes.append(
+                f"{ref} is a translation model but is set as primary or fallback; agents will fail with it (openclaw-aisa models set {provider.ref(provider.default_model)})"
+            )
 
 
 def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
@@ -505,9 +523,13 @@ def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], v
         entry = new_model_entry(provider, model_id, version)
         models.append(entry)
         added.append(model_id)
-        how = "catalogue metadata" if provider.model(model_id) else (
-            f"defaults: context {entry['contextWindow']:,}, max output {entry['maxTokens']:,}, "
-            f"reasoning {str(entry['reasoning']).lower()}, no price"
+        how = (
+            "catalogue metadata"
+            if provider.model(model_id)
+            else (
+                f"defaults: context {entry['contextWindow']:,}, max output {entry['maxTokens']:,}, "
+                f"reasoning {str(entry['reasoning']).lower()}, no price"
+            )
         )
         edit.change(f"{at}.models", f"added {provider.ref(model_id)} ({how})")
     add_to_allowlist(edit, [provider.ref(i) for i in added])
@@ -579,7 +601,9 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     if providers and pid in providers:
         del providers[pid]
         edit.change(f"models.providers.{pid}", f"removed provider {pid}")
-    fallbacks = edit.get("agents.defaults.model.fallbacks", list) if isinstance(edit.get("agents.defaults.model", (str, dict)), dict) else None
+    fallbacks = (
+        edit.get("agents.defaults.model.fallbacks", list) if isinstance(edit.get("agents.defaults.model", (str, dict)), dict) else None
+    )
     if fallbacks and any(f.startswith(prefix) for f in fallbacks if isinstance(f, str)):
         gone = [f for f in fallbacks if isinstance(f, str) and f.startswith(prefix)]
         fallbacks[:] = [f for f in fallbacks if f not in gone]

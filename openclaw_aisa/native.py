@@ -14,13 +14,16 @@ from typing import Any
 from . import schema
 from .types import AuthChoice, Provider
 
+
 def option_key(cli_flag: str) -> str:
     """`--aisa-api-key` -> `aisaApiKey`, the key OpenClaw's onboarding uses for the flag's value."""
     head, *rest = cli_flag.lstrip("-").split("-")
     return head + "".join(part.capitalize() for part in rest)
 
 
-def manifest(provider: Provider, choices: list[AuthChoice], version: str, *, base_url: str | None = None, openclaw_version: str | None = None) -> dict[str, Any]:
+def manifest(
+    provider: Provider, choices: list[AuthChoice], version: str, *, base_url: str | None = None, openclaw_version: str | None = None
+) -> dict[str, Any]:
     """`openclaw.plugin.json`: auth choices, env vars in both manifest forms, and the catalogue (bare ids)."""
     chat = [m for m in provider.models if not m.is_translation]
     default = provider.model(provider.default_model)

@@ -75,25 +75,62 @@ def split_ref(ref: str) -> tuple[str, str]:
 # with `openclaw config validate`. Any other key makes that version refuse the whole file.
 _PROVIDER_3_31 = frozenset({"baseUrl", "api", "apiKey", "auth", "authHeader", "headers", "injectNumCtxForOpenAICompat", "models"})
 _PROVIDER_5_28 = _PROVIDER_3_31 | {
-    "agentRuntime", "contextTokens", "contextWindow", "localService", "maxTokens", "params", "region", "request", "timeoutSeconds",
+    "agentRuntime",
+    "contextTokens",
+    "contextWindow",
+    "localService",
+    "maxTokens",
+    "params",
+    "region",
+    "request",
+    "timeoutSeconds",
 }
 _MODEL_3_31 = frozenset({"id", "name", "api", "reasoning", "input", "cost", "contextWindow", "maxTokens", "headers", "compat"})
 _MODEL_5_28 = _MODEL_3_31 | {"agentRuntime", "baseUrl", "contextTokens", "mediaInput", "metadataSource", "params"}
-_COMPAT_3_31 = frozenset({
-    "supportsStore", "supportsDeveloperRole", "supportsReasoningEffort", "supportsUsageInStreaming", "supportsTools",
-    "supportsStrictMode", "maxTokensField", "thinkingFormat", "requiresToolResultName", "requiresAssistantAfterToolResult",
-    "requiresThinkingAsText", "toolSchemaProfile", "unsupportedToolSchemaKeywords", "nativeWebSearchTool",
-    "toolCallArgumentsEncoding", "requiresMistralToolIds", "requiresOpenAiAnthropicToolPayload",
-})
+_COMPAT_3_31 = frozenset(
+    {
+        "supportsStore",
+        "supportsDeveloperRole",
+        "supportsReasoningEffort",
+        "supportsUsageInStreaming",
+        "supportsTools",
+        "supportsStrictMode",
+        "maxTokensField",
+        "thinkingFormat",
+        "requiresToolResultName",
+        "requiresAssistantAfterToolResult",
+        "requiresThinkingAsText",
+        "toolSchemaProfile",
+        "unsupportedToolSchemaKeywords",
+        "nativeWebSearchTool",
+        "toolCallArgumentsEncoding",
+        "requiresMistralToolIds",
+        "requiresOpenAiAnthropicToolPayload",
+    }
+)
 _COMPAT_5_28 = _COMPAT_3_31 | {
-    "supportsPromptCacheKey", "requiresStringContent", "strictMessageKeys", "visibleReasoningDetailTypes",
-    "supportedReasoningEfforts", "reasoningEffortMap",
+    "supportsPromptCacheKey",
+    "requiresStringContent",
+    "strictMessageKeys",
+    "visibleReasoningDetailTypes",
+    "supportedReasoningEfforts",
+    "reasoningEffortMap",
 }
 _COMPAT_9_6 = (_COMPAT_5_28 - {"nativeWebSearchTool", "requiresMistralToolIds"}) | {
-    "supportsTemperature", "requiresReasoningContentOnAssistantMessages", "supportsResponsesContinuation",
-    "supportsInstructions", "codeMode", "supportsJsonSchemaResponseFormat", "openRouterRouting", "vercelGatewayRouting",
-    "zaiToolStream", "cacheControlFormat", "sendSessionAffinityHeaders", "sendSessionIdHeader",
-    "supportsEagerToolInputStreaming", "supportsLongCacheRetention",
+    "supportsTemperature",
+    "requiresReasoningContentOnAssistantMessages",
+    "supportsResponsesContinuation",
+    "supportsInstructions",
+    "codeMode",
+    "supportsJsonSchemaResponseFormat",
+    "openRouterRouting",
+    "vercelGatewayRouting",
+    "zaiToolStream",
+    "cacheControlFormat",
+    "sendSessionAffinityHeaders",
+    "sendSessionIdHeader",
+    "supportsEagerToolInputStreaming",
+    "supportsLongCacheRetention",
 }
 KeyLevel = Literal["provider", "model", "compat"]
 ACCEPTED_KEYS: dict[str, dict[KeyLevel, frozenset[str]]] = {

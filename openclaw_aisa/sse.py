@@ -128,4 +128,3 @@ def chunks(events: Iterable[Event], model: str | None = None) -> Iterator[dict]:
         yield chunk
     if not finished:
         raise gateway.StreamBroken("the AIsa stream ended before the answer was complete (no [DONE]); try again")
-

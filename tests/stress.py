@@ -46,10 +46,11 @@ def reader(config: str, stop: str) -> None:
 
 def cli_on_go(*argv: str) -> None:
     from openclaw_aisa import cli, gateway, merge  # noqa: F401  (all a write needs, loaded now)
-    from openclaw_aisa.cli import onboard  # noqa: F401
-    from openclaw_aisa.workflows import onboard as onboarding, session, transaction  # noqa: F401
     from openclaw_aisa.adapters import live, store  # noqa: F401
+    from openclaw_aisa.cli import onboard  # noqa: F401
     from openclaw_aisa.errors import ConflictError
+    from openclaw_aisa.workflows import onboard as onboarding  # noqa: F401
+    from openclaw_aisa.workflows import transaction
 
     if "STRESS_RETRIES" in os.environ:
         transaction.CONFLICT_RETRIES = int(os.environ["STRESS_RETRIES"])
@@ -108,9 +109,20 @@ def kill_writes(root: str, lanes: str, kills_per_lane: str, seed: str) -> None:
             durations.append(time.perf_counter() - t)
             assert os.waitstatus_to_exitcode(status) == 0
     window = sorted(durations)[len(durations) // 2]
-    figures = {"lanes": len(paths), "kills": 0, "finished_before_kill": 0, "failed": 0, "parse_failures": 0, "neither_old_nor_new": 0,
-               "kills_leaving_temp_files": 0, "kills_leaving_a_lock": 0, "kills_leaving_a_lock_without_pid": 0,
-               "temp_files_after_a_successful_write": 0, "slowest_write_after_a_kill_s": 0.0, "write_window_ms": round(window * 1000, 3)}
+    figures = {
+        "lanes": len(paths),
+        "kills": 0,
+        "finished_before_kill": 0,
+        "failed": 0,
+        "parse_failures": 0,
+        "neither_old_nor_new": 0,
+        "kills_leaving_temp_files": 0,
+        "kills_leaving_a_lock": 0,
+        "kills_leaving_a_lock_without_pid": 0,
+        "temp_files_after_a_successful_write": 0,
+        "slowest_write_after_a_kill_s": 0.0,
+        "write_window_ms": round(window * 1000, 3),
+    }
     kills = [0] * len(paths)
     after_kill = [False] * len(paths)
     while min(kills) < wanted:
@@ -145,7 +157,9 @@ def kill_writes(root: str, lanes: str, kills_per_lane: str, seed: str) -> None:
                 figures["finished_before_kill"] += 1
                 figures["temp_files_after_a_successful_write"] += len(temps(path))
                 if after_kill[n]:  # the write that came after a kill: its lock, if any, was taken over
-                    figures["slowest_write_after_a_kill_s"] = max(figures["slowest_write_after_a_kill_s"], round(time.perf_counter() - t, 3))
+                    figures["slowest_write_after_a_kill_s"] = max(
+                        figures["slowest_write_after_a_kill_s"], round(time.perf_counter() - t, 3)
+                    )
                 after_kill[n] = False
             else:
                 figures["failed"] += 1

@@ -16,7 +16,6 @@ from openclaw_aisa.benchstats import Sample, percentile, summarise
 
 from .conftest import KEY, OTHER_KEY
 
-
 REPLY = " ".join(f"w{i}" for i in range(30))  # the fake streams one piece per word: 30 pieces
 MODEL_KEYS = {"model", "ok", "errors", "error_messages", "ttft_s", "total_s", "tokens_per_s", "output_tokens"}
 STATS_KEYS = {"median", "p90", "min", "max"}
@@ -136,7 +135,11 @@ def test_csv_has_a_header_and_one_row_per_request(run, onboarded, fake_aisa, tmp
     assert run("bench", "--models", "kimi-k2.5", "nope-1", "--runs", "2", "--csv", str(path)).code == 0
     rows = list(csv.DictReader(path.open(newline="")))
     assert list(rows[0]) == list(bench.CSV_FIELDS)
-    assert [(r["model"], r["run"], r["ok"]) for r in rows] == [("aisa/kimi-k2.5", "1", "true"), ("aisa/kimi-k2.5", "2", "true"), ("aisa/nope-1", "1", "false")]
+    assert [(r["model"], r["run"], r["ok"]) for r in rows] == [
+        ("aisa/kimi-k2.5", "1", "true"),
+        ("aisa/kimi-k2.5", "2", "true"),
+        ("aisa/nope-1", "1", "false"),
+    ]
     assert rows[0]["tokens_from"] == "usage" and float(rows[0]["total_s"]) > 0 and rows[0]["error"] == ""
     assert "does not serve" in rows[2]["error"] and rows[2]["ttft_s"] == ""
 
@@ -152,7 +155,11 @@ def test_the_chart_draws_each_models_medians_from_the_same_figures_as_the_json(r
     done = run("bench", "--models", "kimi-k2.5", "qwen3-max", "nope-1", "--runs", "2", "--json", "--chart", str(path))
     assert done.code == 0, done.err
     page = path.read_text(encoding="utf-8")
-    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page.replace(paced.base_url, "").replace("http://www.w3.org/2000/svg", "")
+    assert (
+        page.startswith("<!doctype html>")
+        and "<script" not in page
+        and "http" not in page.replace(paced.base_url, "").replace("http://www.w3.org/2000/svg", "")
+    )
     bars = {}
     for svg in re.findall(r"<svg.*?</svg>", page, re.S):
         for rect in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}rect"):
@@ -215,15 +222,18 @@ def test_a_progress_line_is_rewritten_in_place_on_a_terminal(onboarded, fake_ais
 # --- pure parts ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("values, p, expected", [
-    (list(range(1, 11)), 50, 5.5),
-    (list(range(1, 11)), 90, 9.1),
-    ([7.0], 50, 7.0),
-    ([7.0], 90, 7.0),
-    ([3, 1, 2], 50, 2),
-    ([1, 2, 3, 4], 50, 2.5),
-    ([1, 2, 3, 4], 90, 3.7),
-])
+@pytest.mark.parametrize(
+    "values, p, expected",
+    [
+        (list(range(1, 11)), 50, 5.5),
+        (list(range(1, 11)), 90, 9.1),
+        ([7.0], 50, 7.0),
+        ([7.0], 90, 7.0),
+        ([3, 1, 2], 50, 2),
+        ([1, 2, 3, 4], 50, 2.5),
+        ([1, 2, 3, 4], 90, 3.7),
+    ],
+)
 def test_percentiles_interpolate_linearly_like_numpy(values, p, expected):
     assert percentile(values, p) == pytest.approx(expected)
 

@@ -58,17 +58,33 @@ def test_manifest_has_auth_choice_flag_and_env_var():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("max_tokens = { value = 32768", 'max_tokens = { value = "lots"', r"providers\[0\] \(aisa\)\.models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: Input should be a valid integer"),
+        (
+            "max_tokens = { value = 32768",
+            'max_tokens = { value = "lots"',
+            r"providers\[0\] \(aisa\)\.models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: Input should be a valid integer",
+        ),
         ("input = 0.402", "input = -1", r"models\[4\] \(kimi-k2\.5\)\.prices\[0\]\.input: must be greater than or equal to 0"),
-        ("max_tokens = { value = 32768", "max_tokens = { value = 0", r"models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: must be greater than 0"),
-        ('source = "Moonshot AI platform pricing, kimi-k2.5"', 'source = " "', r"models\[4\] \(kimi-k2\.5\)\.prices\[1\]\.source: must not be empty"),
-        ('  reasoning = true\n', '  reasoning = true\n  temperature = 1\n', r"models\[4\] \(kimi-k2\.5\)\.temperature: Unexpected keyword argument"),
+        (
+            "max_tokens = { value = 32768",
+            "max_tokens = { value = 0",
+            r"models\[4\] \(kimi-k2\.5\)\.max_tokens\.value: must be greater than 0",
+        ),
+        (
+            'source = "Moonshot AI platform pricing, kimi-k2.5"',
+            'source = " "',
+            r"models\[4\] \(kimi-k2\.5\)\.prices\[1\]\.source: must not be empty",
+        ),
+        (
+            "  reasoning = true\n",
+            "  reasoning = true\n  temperature = 1\n",
+            r"models\[4\] \(kimi-k2\.5\)\.temperature: Unexpected keyword argument",
+        ),
         ('default_model = "qwen3-max"', 'default_model = "qwen-mt-flash"', r"default_model: 'qwen-mt-flash' is a translation model"),
         ('default_model = "qwen3-max"', 'default_model = "gpt-9"', r"default_model: 'gpt-9' is not one of its models"),
         ('id = "kimi-k2.5"', 'id = "aisa/kimi-k2.5"', r"must be a bare upstream id"),
         ('base_url = "https://api.aisa.one/v1"', 'base_url = "http://api.aisa.one/v1"', r"base_url: must start with https://"),
         ('cli_flag = "--aisa-api-key"', 'cli_flag = "aisa"', r"auth_choices\[0\] \(aisa-api-key\)\.cli_flag"),
-        ('  source = "Moonshot AI platform pricing, kimi-k2.5"', '', r"prices\[1\]\.source: Field required"),
+        ('  source = "Moonshot AI platform pricing, kimi-k2.5"', "", r"prices\[1\]\.source: Field required"),
         ("[plugin]", "[plugin\n", r"not valid TOML"),
     ],
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from .conftest import KEY, OTHER_KEY, mode, read_json, write_json
@@ -105,7 +104,7 @@ def test_no_key_and_no_terminal_names_the_flag_and_the_variable(run, state_dir):
     assert not state_dir.exists()
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "sk-aisa-has space", "sk-aisa-quote\"d"])
+@pytest.mark.parametrize("bad", ["", "   ", "sk-aisa-has space", 'sk-aisa-quote"d'])
 def test_a_bad_key_is_refused_and_nothing_is_written(run, state_dir, bad):
     result = run(*ONBOARD, "--aisa-api-key", bad)
     assert result.code == 2 and result.err.count("\n") == 1
@@ -147,7 +146,7 @@ def test_bad_config_is_one_line_exit_2_and_untouched(run, config_path):
 
 def test_json5_config_is_merged_and_the_lost_comments_are_announced(run, config_path):
     config_path.parent.mkdir()
-    config_path.write_text('// keep me\n{ gateway: { port: 18789, }, }\n')
+    config_path.write_text("// keep me\n{ gateway: { port: 18789, }, }\n")
     result = run(*ONBOARD, "--aisa-api-key", KEY)
     assert result.code == 0
     assert "comments are gone" in result.err
@@ -157,7 +156,7 @@ def test_json5_config_is_merged_and_the_lost_comments_are_announced(run, config_
 
 def test_an_included_models_block_is_refused(run, config_path):
     config_path.parent.mkdir()
-    (config_path.parent / "models.json5").write_text('{ models: { providers: {} } }')
+    (config_path.parent / "models.json5").write_text("{ models: { providers: {} } }")
     config_path.write_text('{"$include": "./models.json5", "gateway": {"port": 1}}')
     result = run(*ONBOARD, "--aisa-api-key", KEY)
     assert result.code == 2 and "$include" in result.err
@@ -166,7 +165,7 @@ def test_an_included_models_block_is_refused(run, config_path):
 
 def test_an_include_that_does_not_hold_models_is_fine(run, config_path):
     config_path.parent.mkdir()
-    (config_path.parent / "channels.json5").write_text('{ channels: {} }')
+    (config_path.parent / "channels.json5").write_text("{ channels: {} }")
     config_path.write_text('{"$include": "./channels.json5"}')
     assert run(*ONBOARD, "--aisa-api-key", KEY).code == 0
     assert read_json(config_path)["$include"] == "./channels.json5"
@@ -183,7 +182,14 @@ def test_readonly_config_is_refused(run, monkeypatch, config_path):
 def test_json_output_lists_changes_and_the_masked_key(run):
     result = run(*ONBOARD, "--aisa-api-key", KEY, "--json")
     report = result.json
-    assert report["key"] == {"source": "flag", "masked": "sk-aisa-…TEST", "stored": report["key"]["stored"], "env_var": "AISA_API_KEY", "verified": None, "models_visible": None}
+    assert report["key"] == {
+        "source": "flag",
+        "masked": "sk-aisa-…TEST",
+        "stored": report["key"]["stored"],
+        "env_var": "AISA_API_KEY",
+        "verified": None,
+        "models_visible": None,
+    }
     assert report["primary"] == "aisa/qwen3-max"
     assert any(c["path"] == "models.providers.aisa" for c in report["changes"])
 
@@ -213,7 +219,13 @@ def test_remove_with_a_chosen_aisa_primary_needs_primary_flag(run, config_path):
 
 def test_models_list_shows_catalogue_configured_and_primary(run):
     before = run("models", "list", "--json").json
-    assert [m["ref"] for m in before["models"]] == ["aisa/qwen3-max", "aisa/qwen-plus-2025-12-01", "aisa/qwen-mt-flash", "aisa/deepseek-v3.1", "aisa/kimi-k2.5"]
+    assert [m["ref"] for m in before["models"]] == [
+        "aisa/qwen3-max",
+        "aisa/qwen-plus-2025-12-01",
+        "aisa/qwen-mt-flash",
+        "aisa/deepseek-v3.1",
+        "aisa/kimi-k2.5",
+    ]
     assert not any(m["configured"] for m in before["models"])
     run(*ONBOARD, "--aisa-api-key", KEY)
     after = run("models", "list", "--json").json
@@ -271,7 +283,9 @@ SOURCES = ("flag", "stdin", "environment", "dotenv", "inline-config")
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_no_command_shows_or_stores_a_key_from_any_source(run, fake_aisa, online, monkeypatch, tmp_path, home, state_dir, config_path, source):
+def test_no_command_shows_or_stores_a_key_from_any_source(
+    run, fake_aisa, online, monkeypatch, tmp_path, home, state_dir, config_path, source
+):
     """A sweep: the key in one source (and a second key exported where it can be), then every command,
     written or refused, online (the fake AIsa) and not. The key is in no output (the `run` fixture checks),
     no exception, no file name, and no file but the .env and a config the user keeps it in."""
@@ -296,8 +310,21 @@ def test_no_command_shows_or_stores_a_key_from_any_source(run, fake_aisa, online
         state_dir.mkdir(mode=0o700)
         (state_dir / ".env").write_text(f"AISA_API_KEY={KEY}\n")
     elif source == "inline-config":
-        write_json(config_path, {"models": {"providers": {"aisa": {"baseUrl": fake, "api": "openai-completions", "apiKey": KEY,
-                                                                      "models": [{"id": "kimi-k2.5", "name": "Kimi K2.5"}]}}}})
+        write_json(
+            config_path,
+            {
+                "models": {
+                    "providers": {
+                        "aisa": {
+                            "baseUrl": fake,
+                            "api": "openai-completions",
+                            "apiKey": KEY,
+                            "models": [{"id": "kimi-k2.5", "name": "Kimi K2.5"}],
+                        }
+                    }
+                }
+            },
+        )
 
     def sweep(*argv: str, stdin: str = "") -> None:
         try:
@@ -315,14 +342,31 @@ def test_no_command_shows_or_stores_a_key_from_any_source(run, fake_aisa, online
     sweep(*first, "--json", stdin=f"{KEY}\n")
     sweep(*first, stdin=f"{KEY}\n")
     for argv in (
-        ("detect",), ("detect", "--json"), ("models", "list"), ("models", "list", "--json"), ("models", "list", "--live", "--refresh"),
-        ("models", "set", "aisa/kimi-k2.5"), ("models", "set", "aisa/nope"), ("models", "add", "deepseek-r1", "--dry-run"),
-        ("models", "add", "deepseek-r1"), ("models", "add", "qwen-flash", "--json"), ("models", "sync"), ("models", "sync", "--apply", "--json"),
-        ("doctor",), ("doctor", "--json"), ("doctor", "--offline"), ("doctor", "--fix"),
-        ("pricing",), ("pricing", "--json"), ("cost", "--model", "qwen3-max", "--tokens", "1M"),
-        ("plugin", "status"), ("plugin", "status", "--json"),
-        ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"),
-        ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", bench_csv), ("bench", "--models", "kimi-k2.5", "--runs", "1", "--json"),
+        ("detect",),
+        ("detect", "--json"),
+        ("models", "list"),
+        ("models", "list", "--json"),
+        ("models", "list", "--live", "--refresh"),
+        ("models", "set", "aisa/kimi-k2.5"),
+        ("models", "set", "aisa/nope"),
+        ("models", "add", "deepseek-r1", "--dry-run"),
+        ("models", "add", "deepseek-r1"),
+        ("models", "add", "qwen-flash", "--json"),
+        ("models", "sync"),
+        ("models", "sync", "--apply", "--json"),
+        ("doctor",),
+        ("doctor", "--json"),
+        ("doctor", "--offline"),
+        ("doctor", "--fix"),
+        ("pricing",),
+        ("pricing", "--json"),
+        ("cost", "--model", "qwen3-max", "--tokens", "1M"),
+        ("plugin", "status"),
+        ("plugin", "status", "--json"),
+        ("chat", "-m", "kimi-k2.5", "hi"),
+        ("chat", "-m", "kimi-k2.5", "hi", "--json"),
+        ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", bench_csv),
+        ("bench", "--models", "kimi-k2.5", "--runs", "1", "--json"),
         ("remove", "--dry-run", "--purge-key", "--primary", "openai/gpt-5"),
     ):
         sweep(*argv)

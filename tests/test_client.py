@@ -178,7 +178,9 @@ def test_unknown_model_sends_one_chat_request_and_suggests_close_live_ids(waits)
         assert paths(fake) == [("POST", CHAT), ("GET", "/v1/models")]
     error = raised.value
     assert error.model == "kimi-k2.6x" and error.suggestions == ("kimi-k2.6", "kimi-k2.5", "kimi-k3") and waits == []
-    assert str(error).startswith("AIsa does not serve model 'kimi-k2.6x'; did you mean: kimi-k2.6, kimi-k2.5, kimi-k3? (see `openclaw-aisa models list --live`)")
+    assert str(error).startswith(
+        "AIsa does not serve model 'kimi-k2.6x'; did you mean: kimi-k2.6, kimi-k2.5, kimi-k3? (see `openclaw-aisa models list --live`)"
+    )
 
 
 def test_unknown_model_in_chinese_is_not_retried_either(fake_aisa, aisa, waits):

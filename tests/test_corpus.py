@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from openclaw_aisa.merge import current_primary
 from openclaw_aisa.adapters.store import parse
+from openclaw_aisa.merge import current_primary
 
 from .conftest import KEY
 from .realclaw import VERSIONS
@@ -48,7 +48,12 @@ CASES = [
     Case("no-file", None, "aisa/qwen3-max"),
     Case("empty-object", "empty-object.json5", "aisa/qwen3-max"),
     Case("json5-comments", "json5-comments.json5", "aisa/qwen3-max"),
-    Case("other-providers-primary", "other-providers-primary.json5", "openrouter/moonshotai/kimi-k2", env=(("OPENROUTER_API_KEY", "sk-or-v1-test"),)),
+    Case(
+        "other-providers-primary",
+        "other-providers-primary.json5",
+        "openrouter/moonshotai/kimi-k2",
+        env=(("OPENROUTER_API_KEY", "sk-or-v1-test"),),
+    ),
     Case("fallbacks", "fallbacks.json5", "anthropic/claude-opus-4-6"),
     Case("allowlist-aliases", "allowlist-aliases.json5", "anthropic/claude-opus-4-6"),
     Case("model-policy-allow", "model-policy-allow.json5", "openai/gpt-5", valid_on=("2026.9.6",)),

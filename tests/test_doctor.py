@@ -33,8 +33,15 @@ def onboarded(config: dict | None = None, version: str | None = None) -> dict:
 
 def context(config: dict, version: str | None = None, *, env=None, dotenv=None, modes=None, live=None, exists=True) -> doctor.Context:
     return doctor.Context(
-        config, exists, AISA, env=env or {}, dotenv={"AISA_API_KEY": KEY} if dotenv is None else dotenv,
-        modes=SAFE_MODES if modes is None else modes, openclaw_version=version, live=live, locations=LOCATIONS,
+        config,
+        exists,
+        AISA,
+        env=env or {},
+        dotenv={"AISA_API_KEY": KEY} if dotenv is None else dotenv,
+        modes=SAFE_MODES if modes is None else modes,
+        openclaw_version=version,
+        live=live,
+        locations=LOCATIONS,
     )
 
 
@@ -114,7 +121,10 @@ def test_a_block_from_an_include_is_not_judged():
 
 
 def test_the_seeds_prefixed_ids_become_bare_and_the_refs_keep_working():
-    config = {"models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}}, "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}}}
+    config = {
+        "models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}},
+        "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}},
+    }
     found = diagnose(context(config))
     assert checks(found, "error") == ["block.prefixed-id", "block.compat-outside", "block.prefixed-id", "block.compat-outside"]
     fixed, _ = repaired(context(config), "block.prefixed-id")
@@ -169,7 +179,10 @@ def test_missing_base_url_api_and_name_are_filled_in():
     del block["baseUrl"], block["api"], entry(config, "kimi-k2.5")["name"]
     found = diagnose(context(config))
     assert [f.path for f in found if f.check == "block.missing-field"] == [
-        "models.providers.aisa.baseUrl", "models.providers.aisa.api", "models.providers.aisa.models[4].name"]
+        "models.providers.aisa.baseUrl",
+        "models.providers.aisa.api",
+        "models.providers.aisa.models[4].name",
+    ]
     fixed, _ = repaired(context(config), "block.missing-field")
     assert aisa_block(fixed.config) == aisa_block(onboarded())
 
@@ -201,7 +214,9 @@ def test_a_model_without_an_id_is_an_error_left_alone():
 )
 def test_a_key_other_versions_accept_is_removed_for_a_target_that_rejects_it(version, where, key, value):
     config = onboarded(version=version)
-    target = aisa_block(config) if where == "provider" else entry(config, "qwen3-max")["compat"] if where == "compat" else entry(config, where)
+    target = (
+        aisa_block(config) if where == "provider" else entry(config, "qwen3-max")["compat"] if where == "compat" else entry(config, where)
+    )
     target[key] = value
     finding = the(diagnose(context(config, version)), "block.rejected-key")
     assert finding.level == "error" and f"OpenClaw {version} rejects this key" in finding.message
@@ -213,7 +228,9 @@ def test_kimis_newer_compat_keys_are_removed_when_judged_for_an_older_openclaw()
     config = onboarded(version="2026.9.6")
     found = diagnose(context(config, "2026.5.28"))
     assert sorted(f.path.rsplit(".", 1)[1] for f in found if f.check == "block.rejected-key") == [
-        "requiresReasoningContentOnAssistantMessages", "supportsTemperature"]
+        "requiresReasoningContentOnAssistantMessages",
+        "supportsTemperature",
+    ]
     fixed, _ = repaired(context(config, "2026.5.28"), "block.rejected-key")
     assert entry(fixed.config, "kimi-k2.5")["compat"] == entry(onboarded(version="2026.5.28"), "kimi-k2.5")["compat"]
 
@@ -400,10 +417,14 @@ def test_refs_to_other_providers_are_not_judged():
 
 
 def test_a_translation_model_as_primary_or_fallback_is_replaced_or_removed():
-    config = onboarded({"agents": {"defaults": {"model": {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-mt-flash", "aisa/kimi-k2.5"]}}}})
+    config = onboarded(
+        {"agents": {"defaults": {"model": {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-mt-flash", "aisa/kimi-k2.5"]}}}}
+    )
     found = diagnose(context(config))
     assert [(f.check, f.level, f.path) for f in found if f.check.startswith("ref.")] == [
-        ("ref.translation", "error", "agents.defaults.model.primary"), ("ref.translation", "error", "agents.defaults.model.fallbacks")]
+        ("ref.translation", "error", "agents.defaults.model.primary"),
+        ("ref.translation", "error", "agents.defaults.model.fallbacks"),
+    ]
     fixed, _ = repaired(context(config), "ref.translation")
     assert fixed.config["agents"]["defaults"]["model"] == {"primary": "aisa/qwen3-max", "fallbacks": ["aisa/kimi-k2.5"]}
 
@@ -435,7 +456,9 @@ def test_no_allowlist_is_started_and_a_wildcard_already_allows_everything():
 
 
 def test_a_temperature_configured_for_kimi_is_removed():
-    config = onboarded({"agents": {"defaults": {"models": {"aisa/kimi-k2.5": {"alias": "kimi", "params": {"temperature": 0.3, "thinking": "high"}}}}}})
+    config = onboarded(
+        {"agents": {"defaults": {"models": {"aisa/kimi-k2.5": {"alias": "kimi", "params": {"temperature": 0.3, "thinking": "high"}}}}}}
+    )
     finding = the(diagnose(context(config)), "temp.model")
     assert finding.level == "error" and "only 1 is allowed" in finding.message
     fixed, _ = repaired(context(config), "temp.model")
@@ -443,7 +466,9 @@ def test_a_temperature_configured_for_kimi_is_removed():
 
 
 def test_an_agent_wide_temperature_is_switched_off_for_kimi_where_an_allowlist_is_active():
-    config = onboarded({"agents": {"defaults": {"params": {"temperature": 0.2}, "models": {"openai/gpt-5": {}}, "model": {"primary": "aisa/kimi-k2.5"}}}})
+    config = onboarded(
+        {"agents": {"defaults": {"params": {"temperature": 0.2}, "models": {"openai/gpt-5": {}}, "model": {"primary": "aisa/kimi-k2.5"}}}}
+    )
     finding = the(diagnose(context(config, "2026.9.6")), "temp.defaults")
     assert (finding.level, finding.fixable) == ("error", True)  # error: Kimi is the primary
     fixed, _ = repaired(context(config, "2026.9.6"), "temp.defaults")
@@ -462,7 +487,10 @@ def test_an_agent_wide_temperature_without_an_allowlist_is_explained_not_changed
 
 @pytest.mark.parametrize(
     ("agents", "path"),
-    [({"list": [{"id": "main", "params": {"temperature": 0.5}}]}, "agents.list[0]"), ({"entries": {"main": {"params": {"temperature": 0.5}}}}, "agents.entries.main")],
+    [
+        ({"list": [{"id": "main", "params": {"temperature": 0.5}}]}, "agents.list[0]"),
+        ({"entries": {"main": {"params": {"temperature": 0.5}}}}, "agents.entries.main"),
+    ],
 )
 def test_a_per_agent_temperature_is_a_warning_left_alone(agents, path):
     config = onboarded({"agents": agents})
@@ -477,7 +505,12 @@ def test_a_per_agent_temperature_is_a_warning_left_alone(agents, path):
 
 @pytest.mark.parametrize(
     ("status", "check", "level"),
-    [("valid", "live.key", "info"), ("bad-key", "live.key", "error"), ("payment", "live.payment", "error"), ("unreachable", "live.unreachable", "warning")],
+    [
+        ("valid", "live.key", "info"),
+        ("bad-key", "live.key", "error"),
+        ("payment", "live.payment", "error"),
+        ("unreachable", "live.unreachable", "warning"),
+    ],
 )
 def test_the_key_check_online(status, check, level):
     live = doctor.Live(status, detail="AIsa said so", model_count=150)
@@ -508,14 +541,23 @@ def everything_wrong() -> dict:
     return {
         "gateway": {"port": 18789},
         "env": {"AISA_API_KEY": KEY},
-        "models": {"mode": "merge", "providers": {
-            "openrouter": {"baseUrl": "https://openrouter.ai/api/v1", "api": "openai-completions", "models": [{"id": "x", "name": "X", "bogus": 1}]},
-            "aisa": {**copy.deepcopy(SEED_BLOCK), "timeoutSeconds": 30},
-        }},
-        "agents": {"defaults": {
-            "model": {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-plus", "openrouter/x"]},
-            "models": {"openrouter/x": {"alias": "x"}, "aisa/kimi-k2.5": {"params": {"temperature": 0.7}}},
-        }},
+        "models": {
+            "mode": "merge",
+            "providers": {
+                "openrouter": {
+                    "baseUrl": "https://openrouter.ai/api/v1",
+                    "api": "openai-completions",
+                    "models": [{"id": "x", "name": "X", "bogus": 1}],
+                },
+                "aisa": {**copy.deepcopy(SEED_BLOCK), "timeoutSeconds": 30},
+            },
+        },
+        "agents": {
+            "defaults": {
+                "model": {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-plus", "openrouter/x"]},
+                "models": {"openrouter/x": {"alias": "x"}, "aisa/kimi-k2.5": {"params": {"temperature": 0.7}}},
+            }
+        },
     }
 
 
@@ -537,7 +579,10 @@ def test_fix_repairs_everything_at_once_and_a_second_fix_changes_nothing():
     again = diagnose(doctor.after(ctx, fixed))
     assert [f.check for f in again if f.level != "info"] == []
     assert doctor.fix(doctor.after(ctx, fixed), again).config == fixed.config
-    assert fixed.config["agents"]["defaults"]["model"] == {"primary": "aisa/qwen3-max", "fallbacks": ["aisa/qwen-plus-2025-12-01", "openrouter/x"]}
+    assert fixed.config["agents"]["defaults"]["model"] == {
+        "primary": "aisa/qwen3-max",
+        "fallbacks": ["aisa/qwen-plus-2025-12-01", "openrouter/x"],
+    }
 
 
 def test_fix_repairs_only_what_it_is_given():

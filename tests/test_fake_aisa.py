@@ -176,10 +176,18 @@ def test_wrong_or_missing_key_gets_aisa_401_and_right_key_passes():
 @pytest.mark.parametrize(
     ("fault", "status", "expected"),
     [
-        ("insufficient_balance", 402, {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}}),
+        (
+            "insufficient_balance",
+            402,
+            {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}},
+        ),
         ("rate_limited", 429, {"error": {"message": "Rate limit exceeded", "type": "rate_limit_error", "code": "rate_limited"}}),
         ("bad_gateway", 502, {"error": "provider request failed"}),
-        ("upstream_temperature", 400, {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}}),
+        (
+            "upstream_temperature",
+            400,
+            {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}},
+        ),
     ],
 )
 def test_fault_with_fixed_body(aisa, fault, status, expected):

@@ -38,28 +38,112 @@ def body(data) -> bytes:
 
 # (status, body, headers, type, code, words the one-line message must contain)
 SHAPES = [
-    (401, {"code": "invalid_api_key", "error": "Invalid API key", "request_id": RID}, {}, BadKey, "invalid_api_key", ["console.aisa.one", RID]),
+    (
+        401,
+        {"code": "invalid_api_key", "error": "Invalid API key", "request_id": RID},
+        {},
+        BadKey,
+        "invalid_api_key",
+        ["console.aisa.one", RID],
+    ),
     (401, {"code": "missing_api_key", "error": "Missing API key"}, {}, BadKey, "missing_api_key", ["console.aisa.one"]),
     (401, {"error": {"code": "api_key_disabled", "message": "key disabled"}}, {}, BadKey, "api_key_disabled", ["api_key_disabled"]),
     (403, {"code": "expired_api_key", "error": {"message": "expired"}}, {}, BadKey, "expired_api_key", ["expired_api_key"]),
     (403, {"error": {"message": "forbidden", "type": "new_api_error"}}, {}, BadKey, None, ["403", "forbidden"]),
-    (402, {"error": {"code": "insufficient_api_key_balance", "message": "x"}}, {}, PaymentRequired, "insufficient_api_key_balance", ["spending limit", "console.aisa.one"]),
-    (402, {"error": {"code": "insufficient_wallet_balance", "message": "x"}}, {}, PaymentRequired, "insufficient_wallet_balance", ["wallet", "top up"]),
-    (402, {"code": "estimated_price_exceeds_max_price", "error": "too dear"}, {}, PaymentRequired, "estimated_price_exceeds_max_price", ["max_tokens"]),
+    (
+        402,
+        {"error": {"code": "insufficient_api_key_balance", "message": "x"}},
+        {},
+        PaymentRequired,
+        "insufficient_api_key_balance",
+        ["spending limit", "console.aisa.one"],
+    ),
+    (
+        402,
+        {"error": {"code": "insufficient_wallet_balance", "message": "x"}},
+        {},
+        PaymentRequired,
+        "insufficient_wallet_balance",
+        ["wallet", "top up"],
+    ),
+    (
+        402,
+        {"code": "estimated_price_exceeds_max_price", "error": "too dear"},
+        {},
+        PaymentRequired,
+        "estimated_price_exceeds_max_price",
+        ["max_tokens"],
+    ),
     (402, b"", {"WWW-Authenticate": 'Payment realm="aisa"'}, PaymentRequired, None, ["did not recognise the API key", "console.aisa.one"]),
     (402, {"error": "payment required"}, {}, PaymentRequired, None, ["payment required", "balance"]),
-    (503, {"error": {"message": NO_CHANNEL, "type": "new_api_error", "code": "model_not_found"}}, {}, UnknownModel, "model_not_found", ["'kimi-k2.6x'", RID]),
-    (503, {"error": {"message": "当前分组 default 下对于模型 kimi-k2.6x 无可用渠道", "type": "new_api_error"}}, {}, UnknownModel, None, ["'kimi-k2.6x'"]),
+    (
+        503,
+        {"error": {"message": NO_CHANNEL, "type": "new_api_error", "code": "model_not_found"}},
+        {},
+        UnknownModel,
+        "model_not_found",
+        ["'kimi-k2.6x'", RID],
+    ),
+    (
+        503,
+        {"error": {"message": "当前分组 default 下对于模型 kimi-k2.6x 无可用渠道", "type": "new_api_error"}},
+        {},
+        UnknownModel,
+        None,
+        ["'kimi-k2.6x'"],
+    ),
     (503, {"error": {"message": NO_CHANNEL, "type": "new_api_error"}}, {}, UnknownModel, None, ["'kimi-k2.6x'"]),
-    (404, {"error": {"message": "The model `kimi-k2.6x` does not exist", "code": "model_not_found"}}, {}, UnknownModel, "model_not_found", ["models list --live"]),
-    (400, {"error": {"code": "model_route_not_supported", "message": "model x does not support the route /v1/responses"}}, {}, RouteNotSupported, "model_route_not_supported", ["/v1/responses", "not served"]),
-    (429, {"error": {"message": "Rate limit exceeded", "code": "rate_limited"}}, {"Retry-After": "7"}, RateLimited, "rate_limited", ["Rate limit exceeded", "7 s"]),
+    (
+        404,
+        {"error": {"message": "The model `kimi-k2.6x` does not exist", "code": "model_not_found"}},
+        {},
+        UnknownModel,
+        "model_not_found",
+        ["models list --live"],
+    ),
+    (
+        400,
+        {"error": {"code": "model_route_not_supported", "message": "model x does not support the route /v1/responses"}},
+        {},
+        RouteNotSupported,
+        "model_route_not_supported",
+        ["/v1/responses", "not served"],
+    ),
+    (
+        429,
+        {"error": {"message": "Rate limit exceeded", "code": "rate_limited"}},
+        {"Retry-After": "7"},
+        RateLimited,
+        "rate_limited",
+        ["Rate limit exceeded", "7 s"],
+    ),
     (502, {"error": "provider request failed"}, {}, UpstreamError, None, ["502", "provider request failed"]),
-    (400, {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}}, {}, UpstreamError, None, ["only 1 is allowed", "remove params.temperature for aisa/kimi-k2.6x"]),
-    (400, {"error": {"message": "Error from provider: reasoning_content is missing in assistant tool call message"}}, {}, UpstreamError, None, ["reasoning_content back"]),
+    (
+        400,
+        {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}},
+        {},
+        UpstreamError,
+        None,
+        ["only 1 is allowed", "remove params.temperature for aisa/kimi-k2.6x"],
+    ),
+    (
+        400,
+        {"error": {"message": "Error from provider: reasoning_content is missing in assistant tool call message"}},
+        {},
+        UpstreamError,
+        None,
+        ["reasoning_content back"],
+    ),
     (500, {"success": False, "message": "内部错误"}, {}, UpstreamError, None, ["500", "内部错误"]),
     (500, {"error": {"msg": "boom", "code": 500}}, {}, UpstreamError, "500", ["boom"]),
-    (502, b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr>nginx</body></html>", {}, UpstreamError, None, ["AIsa answered 502: 502 Bad Gateway"]),
+    (
+        502,
+        b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr>nginx</body></html>",
+        {},
+        UpstreamError,
+        None,
+        ["AIsa answered 502: 502 Bad Gateway"],
+    ),
     (504, b"upstream request timeout\nmore lines", {}, UpstreamError, None, ["upstream request timeout"]),
     (500, b"", {}, UpstreamError, None, ["AIsa answered 500"]),
     (500, b"[]", {}, UpstreamError, None, ["AIsa answered 500"]),
@@ -96,7 +180,9 @@ def test_unknown_model_names_the_model_from_the_message_when_the_caller_did_not(
 
 
 def test_unknown_model_with_live_ids_suggests_the_close_ones():
-    error = parse_error(503, body({"error": {"message": NO_CHANNEL, "code": "model_not_found"}}), {}, model="kimi-k2.6x").with_live_ids(LIVE)
+    error = parse_error(503, body({"error": {"message": NO_CHANNEL, "code": "model_not_found"}}), {}, model="kimi-k2.6x").with_live_ids(
+        LIVE
+    )
     assert error.suggestions[:2] == ("kimi-k2.6", "kimi-k2.5")
     assert str(error).startswith("AIsa does not serve model 'kimi-k2.6x'; did you mean: kimi-k2.6, kimi-k2.5")
     assert "(see `openclaw-aisa models list --live`)" in str(error)
@@ -191,7 +277,9 @@ def test_retry_waits_what_the_server_asks_when_sane(headers, delay):
     assert retry_delay(0, headers, cap=60, rng=lambda: 0.0, now=NOW) == pytest.approx(delay)
 
 
-@pytest.mark.parametrize("headers", [{}, {"Retry-After": "0"}, {"Retry-After": "-4"}, {"Retry-After": "600"}, {"Retry-After": "soon"}, {"retry-after-ms": "x"}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Retry-After": "0"}, {"Retry-After": "-4"}, {"Retry-After": "600"}, {"Retry-After": "soon"}, {"retry-after-ms": "x"}]
+)
 def test_retry_backs_off_exponentially_when_the_server_gives_no_sane_wait(headers):
     assert [retry_delay(n, headers, cap=60, rng=lambda: 0.0) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
 
@@ -238,7 +326,18 @@ def test_base_url_refused_with_one_line_usage_error(url, words):
 
 
 def test_gateway_errors_are_aisa_errors_with_exit_code_1():
-    for kind in (GatewayError, BadKey, PaymentRequired, UnknownModel, RouteNotSupported, RateLimited, UpstreamError, gateway.GatewayUnreachable, gateway.GatewayTimeout, gateway.StreamBroken):
+    for kind in (
+        GatewayError,
+        BadKey,
+        PaymentRequired,
+        UnknownModel,
+        RouteNotSupported,
+        RateLimited,
+        UpstreamError,
+        gateway.GatewayUnreachable,
+        gateway.GatewayTimeout,
+        gateway.StreamBroken,
+    ):
         assert issubclass(kind, AisaError) and kind.exit_code == 1
 
 

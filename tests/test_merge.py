@@ -20,10 +20,26 @@ SEED_BLOCK = {
     "apiKey": "${AISA_API_KEY}",
     "api": "openai-completions",
     "models": [
-        {"id": "aisa/qwen3-max", "name": "Qwen3 Max", "reasoning": True, "input": ["text", "image"], "contextWindow": 256000,
-         "maxTokens": 16384, "supportsDeveloperRole": False, "cost": {"input": 1.2, "output": 4.8, "cacheRead": 0, "cacheWrite": 0}},
-        {"id": "aisa/kimi-k2.5", "name": "Kimi K2.5", "reasoning": True, "input": ["text"], "contextWindow": 131072,
-         "maxTokens": 8192, "supportsDeveloperRole": False, "cost": {"input": 0.6, "output": 2.4, "cacheRead": 0, "cacheWrite": 0}},
+        {
+            "id": "aisa/qwen3-max",
+            "name": "Qwen3 Max",
+            "reasoning": True,
+            "input": ["text", "image"],
+            "contextWindow": 256000,
+            "maxTokens": 16384,
+            "supportsDeveloperRole": False,
+            "cost": {"input": 1.2, "output": 4.8, "cacheRead": 0, "cacheWrite": 0},
+        },
+        {
+            "id": "aisa/kimi-k2.5",
+            "name": "Kimi K2.5",
+            "reasoning": True,
+            "input": ["text"],
+            "contextWindow": 131072,
+            "maxTokens": 8192,
+            "supportsDeveloperRole": False,
+            "cost": {"input": 0.6, "output": 2.4, "cacheRead": 0, "cacheWrite": 0},
+        },
     ],
 }
 
@@ -83,7 +99,11 @@ def test_input_config_is_not_modified(host):
 
 def test_other_providers_and_an_existing_primary_are_kept(host):
     config = {
-        "models": {"providers": {"openrouter": {"baseUrl": "https://openrouter.ai/api/v1", "api": "openai-completions", "models": [{"id": "x", "name": "X"}]}}},
+        "models": {
+            "providers": {
+                "openrouter": {"baseUrl": "https://openrouter.ai/api/v1", "api": "openai-completions", "models": [{"id": "x", "name": "X"}]}
+            }
+        },
         "agents": {"defaults": {"model": {"primary": "openrouter/x", "fallbacks": ["anthropic/claude-sonnet-4-5"]}}},
     }
     merged = apply(host, config).config
@@ -120,7 +140,12 @@ def test_alias_primary_names_the_served_id(host):
 
 
 def test_existing_api_key_and_base_url_are_kept_unless_asked(host):
-    block = {"baseUrl": "https://proxy.example.com/v1", "api": "openai-completions", "apiKey": {"source": "env", "provider": "default", "id": "MY_AISA"}, "models": []}
+    block = {
+        "baseUrl": "https://proxy.example.com/v1",
+        "api": "openai-completions",
+        "apiKey": {"source": "env", "provider": "default", "id": "MY_AISA"},
+        "models": [],
+    }
     config = {"models": {"providers": {"aisa": block}}}
     kept = apply(host, config).config["models"]["providers"]["aisa"]
     assert kept["baseUrl"] == "https://proxy.example.com/v1"
@@ -146,7 +171,13 @@ def test_plaintext_mode_writes_the_key_inline(host):
 def test_user_edited_models_are_kept_and_missing_ids_appended(host):
     mine = {"id": "kimi-k2.5", "name": "My Kimi", "maxTokens": 65536, "params": {"thinking": "high"}}
     extra = {"id": "kimi-k2.6", "name": "Kimi K2.6"}
-    config = {"models": {"providers": {"aisa": {"baseUrl": "https://api.aisa.one/v1", "api": "openai-completions", "apiKey": ENV_REF, "models": [mine, extra]}}}}
+    config = {
+        "models": {
+            "providers": {
+                "aisa": {"baseUrl": "https://api.aisa.one/v1", "api": "openai-completions", "apiKey": ENV_REF, "models": [mine, extra]}
+            }
+        }
+    }
     merged = apply(host, config)
     models = merged.config["models"]["providers"]["aisa"]["models"]
     assert models[0] == mine and models[1] == extra
@@ -156,7 +187,11 @@ def test_user_edited_models_are_kept_and_missing_ids_appended(host):
 
 def test_refresh_models_rewrites_catalogue_fields_and_keeps_the_users_other_keys(host):
     mine = {"id": "kimi-k2.5", "name": "My Kimi", "maxTokens": 8192, "params": {"thinking": "high"}, "compat": {"supportsStore": False}}
-    config = {"models": {"providers": {"aisa": {"baseUrl": "https://api.aisa.one/v1", "api": "openai-completions", "apiKey": ENV_REF, "models": [mine]}}}}
+    config = {
+        "models": {
+            "providers": {"aisa": {"baseUrl": "https://api.aisa.one/v1", "api": "openai-completions", "apiKey": ENV_REF, "models": [mine]}}
+        }
+    }
     merged = apply(host, config, refresh_models=True)
     kimi = merged.config["models"]["providers"]["aisa"]["models"][0]
     assert kimi["name"] == "Kimi K2.5" and kimi["maxTokens"] == 32768
@@ -166,7 +201,10 @@ def test_refresh_models_rewrites_catalogue_fields_and_keeps_the_users_other_keys
 
 
 def test_the_seeds_block_is_repaired_and_its_refs_keep_working(host):
-    config = {"models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}}, "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}}}
+    config = {
+        "models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}},
+        "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}},
+    }
     merged = apply(host, config)
     block = merged.config["models"]["providers"]["aisa"]
     assert ids(merged.config) == ["qwen3-max", "kimi-k2.5", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1"]
@@ -187,10 +225,22 @@ def test_the_seeds_block_is_repaired_and_its_refs_keep_working(host):
 
 def test_wrong_ids_from_old_docs_become_the_served_id_everywhere(host):
     config = {
-        "models": {"providers": {"aisa": {"baseUrl": "https://api.aisa.one/v1", "api": "openai-completions", "apiKey": ENV_REF,
-                                          "models": [{"id": "qwen3-plus", "name": "Qwen Plus"}, {"id": "qwen-turbo", "name": "Turbo"}]}}},
-        "agents": {"defaults": {"model": {"primary": "aisa/qwen3-plus", "fallbacks": ["aisa/qwen-turbo"]},
-                                "models": {"aisa/qwen3-plus": {"alias": "plus"}, "aisa/qwen-turbo": {}}}},
+        "models": {
+            "providers": {
+                "aisa": {
+                    "baseUrl": "https://api.aisa.one/v1",
+                    "api": "openai-completions",
+                    "apiKey": ENV_REF,
+                    "models": [{"id": "qwen3-plus", "name": "Qwen Plus"}, {"id": "qwen-turbo", "name": "Turbo"}],
+                }
+            }
+        },
+        "agents": {
+            "defaults": {
+                "model": {"primary": "aisa/qwen3-plus", "fallbacks": ["aisa/qwen-turbo"]},
+                "models": {"aisa/qwen3-plus": {"alias": "plus"}, "aisa/qwen-turbo": {}},
+            }
+        },
     }
     merged = apply(host, config).config
     assert ids(merged)[:2] == ["qwen-plus-2025-12-01", "qwen-flash"]
@@ -231,7 +281,11 @@ def test_a_second_identical_run_changes_nothing(host):
 
 
 def test_untouched_keys_keep_their_order(host):
-    config = {"gateway": {"port": 1}, "models": {"providers": {"z": {"baseUrl": "https://z", "api": "openai-completions", "models": []}}}, "channels": {}}
+    config = {
+        "gateway": {"port": 1},
+        "models": {"providers": {"z": {"baseUrl": "https://z", "api": "openai-completions", "models": []}}},
+        "channels": {},
+    }
     merged = apply(host, config).config
     assert list(merged)[:3] == ["gateway", "models", "channels"]
 
@@ -260,7 +314,11 @@ def test_wrong_types_on_our_path_are_one_clear_error(host, config, message):
 
 
 def test_remove_after_a_lone_onboarding_gives_back_the_original(host, aisa):
-    for original in ({}, {"agents": {"defaults": {"model": {"primary": "openai/gpt-5"}, "models": {"openai/gpt-5": {}}}}}, {"gateway": {"port": 18789}}):
+    for original in (
+        {},
+        {"agents": {"defaults": {"model": {"primary": "openai/gpt-5"}, "models": {"openai/gpt-5": {}}}}},
+        {"gateway": {"port": 18789}},
+    ):
         onboarded = apply(host, original)
         removed = merge.remove_provider(onboarded.config, aisa, created=onboarded.created)
         assert removed.config == original
@@ -269,9 +327,13 @@ def test_remove_after_a_lone_onboarding_gives_back_the_original(host, aisa):
 def test_remove_takes_aisa_refs_out_of_fallbacks_and_allowlists(aisa):
     config = {
         "models": {"providers": {"aisa": {"models": []}}},
-        "agents": {"defaults": {"model": {"primary": "openai/gpt-5", "fallbacks": ["aisa/kimi-k2.5", "openai/gpt-5-mini"]},
-                                "models": {"openai/gpt-5": {}, "aisa/kimi-k2.5": {"alias": "k"}},
-                                "modelPolicy": {"allow": ["aisa/kimi-k2.5", "openai/gpt-5"]}}},
+        "agents": {
+            "defaults": {
+                "model": {"primary": "openai/gpt-5", "fallbacks": ["aisa/kimi-k2.5", "openai/gpt-5-mini"]},
+                "models": {"openai/gpt-5": {}, "aisa/kimi-k2.5": {"alias": "k"}},
+                "modelPolicy": {"allow": ["aisa/kimi-k2.5", "openai/gpt-5"]},
+            }
+        },
     }
     removed = merge.remove_provider(config, aisa).config
     assert "models" not in removed or "aisa" not in removed["models"].get("providers", {})

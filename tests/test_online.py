@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
 
 from .conftest import KEY, OTHER_KEY, read_json, write_json
-from .fake_aisa import FakeAisa
 
 
 def closed_port_url() -> str:
@@ -59,7 +57,9 @@ def test_a_wrong_key_is_refused_by_the_gateway_itself(run, fake_aisa, online, co
 
 
 def test_skip_validation_saves_a_key_without_asking_the_gateway(run, fake_aisa, online, config_path):
-    done = run("onboard", "--aisa-api-key", OTHER_KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive", "--skip-validation")
+    done = run(
+        "onboard", "--aisa-api-key", OTHER_KEY, "--base-url", fake_aisa.base_url, "--no-plugin", "--non-interactive", "--skip-validation"
+    )
     assert done.code == 0, done.err
     assert fake_aisa.requests == []
     assert config_path.exists()
@@ -319,7 +319,16 @@ def broken(config_path) -> None:
     config_path.chmod(0o644)
 
 
-DOCTOR_CHECKS = {"block.prefixed-id", "block.compat-outside", "tokens.thinking", "perm.config", "ref.translation", "ref.alias", "allow.missing", "temp.model"}
+DOCTOR_CHECKS = {
+    "block.prefixed-id",
+    "block.compat-outside",
+    "tokens.thinking",
+    "perm.config",
+    "ref.translation",
+    "ref.alias",
+    "allow.missing",
+    "temp.model",
+}
 
 
 def test_doctor_finds_each_problem_and_fix_repairs_it(run, onboarded, fake_aisa, monkeypatch):
@@ -345,7 +354,7 @@ def test_doctor_online_checks_the_key_and_that_every_model_is_served(run, onboar
     fake_aisa.models.append("kimi-k2.6")
     done = run("doctor")
     assert done.code == 1
-    line = next(l for l in done.out.splitlines() if "live.not-served" in l)
+    line = next(text for text in done.out.splitlines() if "live.not-served" in text)
     assert "'kimi-k2.5'" in line
     assert "did you mean kimi-k2.6" in done.out
     assert "accepted the key" in done.out
@@ -388,12 +397,28 @@ def test_no_online_command_prints_or_caches_a_key(run, onboarded, fake_aisa, mon
     """A sweep: every online command, keys in every source, success and failure; the `run` fixture checks output."""
     monkeypatch.setenv("AISA_API_KEY", KEY)
     (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
-    faults = (None, "invalid_api_key", "insufficient_balance", "no_channel", "upstream_temperature", "bad_gateway", "cut_stream", "stream_error")
+    faults = (
+        None,
+        "invalid_api_key",
+        "insufficient_balance",
+        "no_channel",
+        "upstream_temperature",
+        "bad_gateway",
+        "cut_stream",
+        "stream_error",
+    )
     for fault in faults:
-        for argv in (("models", "list", "--live", "--refresh"), ("models", "add", "deepseek-r1", "--dry-run"), ("models", "sync"),
-                     ("chat", "-m", "kimi-k2.5", "hi"), ("chat", "-m", "kimi-k2.5", "hi", "--json"), ("doctor",), ("doctor", "--json"),
-                     ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run"),
-                     ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", str(tmp_path / "b.csv"), "--chart", str(tmp_path / "b.html"))):
+        for argv in (
+            ("models", "list", "--live", "--refresh"),
+            ("models", "add", "deepseek-r1", "--dry-run"),
+            ("models", "sync"),
+            ("chat", "-m", "kimi-k2.5", "hi"),
+            ("chat", "-m", "kimi-k2.5", "hi", "--json"),
+            ("doctor",),
+            ("doctor", "--json"),
+            ("onboard", "--aisa-api-key", OTHER_KEY, "--non-interactive", "--no-plugin", "--dry-run"),
+            ("bench", "--models", "kimi-k2.5", "--runs", "1", "--csv", str(tmp_path / "b.csv"), "--chart", str(tmp_path / "b.html")),
+        ):
             if fault:
                 fake_aisa.fail_next(fault, count=3)
             run(*argv)

@@ -40,7 +40,10 @@ def test_installed_cli_onboards_from_the_packaged_plugin_toml(installed, home):
     env.pop("OPENCLAW_HOME")
     done = subprocess.run(
         [str(installed / "bin" / "openclaw-aisa"), "onboard", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, "--non-interactive"],
-        env=env, capture_output=True, text=True, cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd="/",
     )
     assert done.returncode == 0, done.stderr
     assert KEY not in done.stdout + done.stderr
@@ -50,8 +53,19 @@ def test_installed_cli_onboards_from_the_packaged_plugin_toml(installed, home):
 
 
 def test_python_dash_m_works_in_the_installed_environment(installed, home):
-    done = subprocess.run([str(installed / "bin" / "python"), "-m", "openclaw_aisa", "models", "list"], env=sandbox_env(home), capture_output=True, text=True, cwd="/")
+    done = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "openclaw_aisa", "models", "list"],
+        env=sandbox_env(home),
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     assert done.returncode == 0, done.stderr
     assert "aisa/kimi-k2.5" in done.stdout
-    location = subprocess.run([str(installed / "bin" / "python"), "-c", "import openclaw_aisa.catalog as c; print(c.bundled_path())"], capture_output=True, text=True, cwd="/")
+    location = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", "import openclaw_aisa.catalog as c; print(c.bundled_path())"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     assert str(installed) in location.stdout

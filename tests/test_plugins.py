@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import read_json
 
-DUMMY = '''
+DUMMY = """
 from openclaw_aisa import hookimpl
 from openclaw_aisa.types import AuthChoice, Figure, Model, Price, Provider
 import datetime
@@ -32,7 +32,7 @@ def register_providers(register):
 def register_auth_choices(register):
     register(AuthChoice(id="dummy-api-key", provider="dummy", label="Dummy API key", cli_flag="--dummy-api-key",
                         env_var="DUMMY_API_KEY"))
-'''
+"""
 
 
 def install_plugin(site: Path, name: str, source: str) -> None:

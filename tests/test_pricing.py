@@ -86,13 +86,16 @@ def test_pricing_json_schema_is_stable(run):
     assert set(cost) == {"model", "tokens_per_month", "input_share", "as_of", "tiered_note", "sellers"}
 
 
-@pytest.mark.parametrize("argv, words", [
-    (("cost", "--model", "qwen3-max", "--tokens", "lots"), "not a token count"),
-    (("cost", "--model", "qwen3-max", "--tokens", "1M", "--input-share", "1.5"), "between 0 and 1"),
-    (("cost", "--model", "qwen-max", "--tokens", "1M"), "did you mean"),
-    (("cost", "--model", "qwen3-max", "--tokens", "1M", "--as-of", "2025-01-01"), "no price"),
-    (("pricing", "--as-of", "February"), "not a date"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (("cost", "--model", "qwen3-max", "--tokens", "lots"), "not a token count"),
+        (("cost", "--model", "qwen3-max", "--tokens", "1M", "--input-share", "1.5"), "between 0 and 1"),
+        (("cost", "--model", "qwen-max", "--tokens", "1M"), "did you mean"),
+        (("cost", "--model", "qwen3-max", "--tokens", "1M", "--as-of", "2025-01-01"), "no price"),
+        (("pricing", "--as-of", "February"), "not a date"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(run, argv, words):
     done = run(*argv)
     assert done.code == 2 and words in done.err and len(done.err.strip().splitlines()) == 1

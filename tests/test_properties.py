@@ -6,13 +6,12 @@ The examples are derandomized (the same every run) and modest in number: seconds
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import json
 
 from openclaw_aisa import merge
 from openclaw_aisa.adapters import store
@@ -65,51 +64,89 @@ def shuffled_dict(draw, entries: dict[str, Any]) -> dict[str, Any]:
 @st.composite
 def user_model(draw, model_id: str) -> dict[str, Any]:
     maybe = lambda s: draw(st.none() | s)  # noqa: E731
-    return draw(shuffled_dict({
-        "id": model_id,
-        "name": draw(st.sampled_from([model_id, f"My {model_id}"])),
-        "maxTokens": maybe(st.integers(1024, 65536)),
-        "contextWindow": maybe(st.integers(8192, 262144)),
-        "reasoning": maybe(st.booleans()),
-        "headers": maybe(st.dictionaries(st.sampled_from(["X-Team", "X-Trace"]), names, min_size=1, max_size=2)),
-        "compat": maybe(st.dictionaries(st.sampled_from(USER_COMPAT), st.booleans(), min_size=1, max_size=2)),
-    }))
+    return draw(
+        shuffled_dict(
+            {
+                "id": model_id,
+                "name": draw(st.sampled_from([model_id, f"My {model_id}"])),
+                "maxTokens": maybe(st.integers(1024, 65536)),
+                "contextWindow": maybe(st.integers(8192, 262144)),
+                "reasoning": maybe(st.booleans()),
+                "headers": maybe(st.dictionaries(st.sampled_from(["X-Team", "X-Trace"]), names, min_size=1, max_size=2)),
+                "compat": maybe(st.dictionaries(st.sampled_from(USER_COMPAT), st.booleans(), min_size=1, max_size=2)),
+            }
+        )
+    )
 
 
 @st.composite
 def aisa_block(draw) -> dict[str, Any]:
     ids = draw(st.lists(st.sampled_from(CATALOGUE + ["my-tuned", "qwen-flash"]), unique=True, max_size=4))
-    return draw(shuffled_dict({
-        "baseUrl": draw(st.sampled_from([None, "https://api.aisa.one/v1", "https://aisa.example.com/v1"])),
-        "api": draw(st.sampled_from([None, "openai-completions"])),
-        "apiKey": draw(st.sampled_from([None, env_ref("AISA_API_KEY"), env_ref("MY_AISA"), "${AISA_API_KEY}", "sk-aisa-inline-key-0000"])),
-        "headers": draw(st.none() | st.just({"X-Org": "mine"})),
-        "models": [draw(user_model(i)) for i in ids],
-    }))
+    return draw(
+        shuffled_dict(
+            {
+                "baseUrl": draw(st.sampled_from([None, "https://api.aisa.one/v1", "https://aisa.example.com/v1"])),
+                "api": draw(st.sampled_from([None, "openai-completions"])),
+                "apiKey": draw(
+                    st.sampled_from([None, env_ref("AISA_API_KEY"), env_ref("MY_AISA"), "${AISA_API_KEY}", "sk-aisa-inline-key-0000"])
+                ),
+                "headers": draw(st.none() | st.just({"X-Org": "mine"})),
+                "models": [draw(user_model(i)) for i in ids],
+            }
+        )
+    )
 
 
 @st.composite
 def user_configs(draw) -> dict[str, Any]:
-    other = {"baseUrl": "https://api.openai.com/v1", "api": "openai-completions", "apiKey": "${OPENAI_API_KEY}", "models": [{"id": "gpt-5", "name": "GPT-5"}]}
+    other = {
+        "baseUrl": "https://api.openai.com/v1",
+        "api": "openai-completions",
+        "apiKey": "${OPENAI_API_KEY}",
+        "models": [{"id": "gpt-5", "name": "GPT-5"}],
+    }
     providers = draw(shuffled_dict({"openai": draw(st.none() | st.just(other)), "aisa": draw(st.none() | aisa_block())}))
-    models = draw(st.none() | st.builds(lambda p, mode: shuffled_dict({"providers": p, "mode": mode}), st.just(providers), st.sampled_from([None, "merge"])).flatmap(lambda s: s))
-    model = draw(st.none() | refs | st.builds(
-        lambda p, f: {k: v for k, v in (("primary", p), ("fallbacks", f)) if v is not None},
-        st.none() | refs, st.none() | st.lists(refs, unique=True, max_size=3),
-    ))
-    defaults = draw(shuffled_dict({
-        "workspace": draw(st.none() | st.just("~/work")),
-        "model": model,
-        "models": draw(st.none() | st.dictionaries(refs, st.sampled_from([{}, {"alias": "fast"}, {"params": {"temperature": 0.2}}]), max_size=3)),
-        "modelPolicy": draw(st.none() | st.builds(lambda a: {"allow": a}, st.lists(refs | st.just("openai/*"), unique=True, max_size=3))),
-    }))
-    return draw(shuffled_dict({
-        "gateway": draw(st.none() | st.dictionaries(names, json_values, max_size=3)),
-        "models": models,
-        "agents": draw(st.none() | st.just({"defaults": defaults})),
-        "channels": draw(st.none() | json_values),
-        "meta": draw(st.none() | st.just({"lastTouchedVersion": "2026.9.6"})),
-    }))
+    models = draw(
+        st.none()
+        | st.builds(
+            lambda p, mode: shuffled_dict({"providers": p, "mode": mode}), st.just(providers), st.sampled_from([None, "merge"])
+        ).flatmap(lambda s: s)
+    )
+    model = draw(
+        st.none()
+        | refs
+        | st.builds(
+            lambda p, f: {k: v for k, v in (("primary", p), ("fallbacks", f)) if v is not None},
+            st.none() | refs,
+            st.none() | st.lists(refs, unique=True, max_size=3),
+        )
+    )
+    defaults = draw(
+        shuffled_dict(
+            {
+                "workspace": draw(st.none() | st.just("~/work")),
+                "model": model,
+                "models": draw(
+                    st.none()
+                    | st.dictionaries(refs, st.sampled_from([{}, {"alias": "fast"}, {"params": {"temperature": 0.2}}]), max_size=3)
+                ),
+                "modelPolicy": draw(
+                    st.none() | st.builds(lambda a: {"allow": a}, st.lists(refs | st.just("openai/*"), unique=True, max_size=3))
+                ),
+            }
+        )
+    )
+    return draw(
+        shuffled_dict(
+            {
+                "gateway": draw(st.none() | st.dictionaries(names, json_values, max_size=3)),
+                "models": models,
+                "agents": draw(st.none() | st.just({"defaults": defaults})),
+                "channels": draw(st.none() | json_values),
+                "meta": draw(st.none() | st.just({"lastTouchedVersion": "2026.9.6"})),
+            }
+        )
+    )
 
 
 cases = st.tuples(user_configs(), st.sampled_from(VERSIONS), st.booleans(), st.sampled_from([None, "https://proxy.example.com/v1"]))
@@ -210,9 +247,16 @@ def test_an_active_allowlist_admits_every_catalogue_model_configured(case):
         assert wanted <= set(allow) or "aisa/*" in allow
 
 
-_scalars = st.none() | st.booleans() | st.integers(min_value=-(2**80), max_value=2**80) | st.floats() | st.text(
-    st.characters(blacklist_categories=()), max_size=8)  # lone surrogates included
-json_trees = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=30)
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(st.characters(blacklist_categories=()), max_size=8)
+)  # lone surrogates included
+json_trees = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=30
+)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)

@@ -26,7 +26,10 @@ def test_fresh_onboarding_is_valid_and_lists_the_five_refs_with_an_aisa_default(
 
 def test_the_seeds_block_is_rejected_as_given_and_valid_after_onboarding(openclaw, our_cli, home):
     config = home / ".openclaw" / "openclaw.json"
-    write_json(config, {"models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}}, "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}}})
+    write_json(
+        config,
+        {"models": {"providers": {"aisa": copy.deepcopy(SEED_BLOCK)}}, "agents": {"defaults": {"model": {"primary": "aisa/qwen3-max"}}}},
+    )
     report = openclaw.validate(home)
     assert not report["valid"]
     # 9.6 and 3.31 name the key; 5.28 says only "Invalid input" at models.providers.aisa.models.0
@@ -39,7 +42,14 @@ def test_the_seeds_block_is_rejected_as_given_and_valid_after_onboarding(opencla
 
 def test_an_allowlist_user_gets_valid_config_with_aisa_refs_allowed(openclaw, our_cli, home):
     config = home / ".openclaw" / "openclaw.json"
-    write_json(config, {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}, "models": {"anthropic/claude-opus-4-6": {"alias": "opus"}}}}})
+    write_json(
+        config,
+        {
+            "agents": {
+                "defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}, "models": {"anthropic/claude-opus-4-6": {"alias": "opus"}}}
+            }
+        },
+    )
     assert our_cli(*ONBOARD).returncode == 0
     assert openclaw.validate(home)["valid"]
     allow = read_json(config)["agents"]["defaults"]["models"]

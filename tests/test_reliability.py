@@ -55,8 +55,17 @@ def debris(config: Path) -> list[str]:
 
 def start_together(argvs: list[list[str]], env: dict[str, str]) -> list[subprocess.Popen]:
     """Start every CLI, wait until each has loaded, then let them all write at once."""
-    procs = [stress("cli", *argv, env={**env, "STRESS_STATS": f"{env['HOME']}/stats-{n}.json"},
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n, argv in enumerate(argvs)]
+    procs = [
+        stress(
+            "cli",
+            *argv,
+            env={**env, "STRESS_STATS": f"{env['HOME']}/stats-{n}.json"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n, argv in enumerate(argvs)
+    ]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
     for p in procs:
@@ -84,10 +93,12 @@ def test_fifty_concurrent_writers_lose_no_update_and_a_reader_never_sees_a_torn_
     seen = json.loads(reader.communicate(timeout=60)[0])
     conflicts = [json.loads((home / f"stats-{n}.json").read_text())["conflicts"] for n in range(len(ids))]
 
-    print(f"\n{len(ids)} writers ({'default' if retries is None else retries} retries): {len(failed)} ran out of retries, "
-          f"conflicts retried {sum(conflicts)} (most in one writer {max(conflicts)}); reader parsed {seen['reads']} times, "
-          f"{seen['parse_failures']} failures; lost updates {len((set(ids) - set(failed)) - after_first_round)}")
-    for code, out, err in results:
+    print(
+        f"\n{len(ids)} writers ({'default' if retries is None else retries} retries): {len(failed)} ran out of retries, "
+        f"conflicts retried {sum(conflicts)} (most in one writer {max(conflicts)}); reader parsed {seen['reads']} times, "
+        f"{seen['parse_failures']} failures; lost updates {len((set(ids) - set(failed)) - after_first_round)}"
+    )
+    for code, _out, err in results:
         if code != 0:
             assert code == 1 and err.count("\n") == 1, err
             assert "changed while openclaw-aisa was working" in err and "run the command again" in err
@@ -107,8 +118,13 @@ def test_a_thousand_kills_mid_write_leave_the_old_or_the_new_file_and_no_debris(
     user = {"n": 0, "gateway": {"port": 18789}, "agents": {"defaults": {"workspace": "~/w"}}, "notes": ["é" * 40] * 60}
     for n in range(20):
         store.replace_file(tmp_path / f"lane-{n}" / "openclaw.json", store.render(user), expect=None)
-    done = subprocess.run([sys.executable, "-m", "tests.stress", "kill-writes", str(tmp_path), "20", "50", "6"],
-                          cwd=REPO, capture_output=True, text=True, timeout=500)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.stress", "kill-writes", str(tmp_path), "20", "50", "6"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     print("\nkill-writes:", json.dumps(figures))
@@ -128,8 +144,18 @@ def test_killed_cli_writers_leave_the_config_whole_and_the_next_run_cleans_up(ou
     env, rng, aisa = sandbox_env(home), random.Random(11), load_host().providers["aisa"]
 
     def add(model_id: str) -> tuple[subprocess.Popen, float]:
-        p = stress("cli", "models", "add", model_id, "--openclaw-version", VERSION, env=env,
-                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p = stress(
+            "cli",
+            "models",
+            "add",
+            model_id,
+            "--openclaw-version",
+            VERSION,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         assert p.stdout.readline().strip() == "ready"
         p.stdin.write("go\n")
         p.stdin.flush()
@@ -148,7 +174,9 @@ def test_killed_cli_writers_leave_the_config_whole_and_the_next_run_cleans_up(ou
         kills += p.wait(timeout=60) == -signal.SIGKILL
         torn += config.read_bytes() not in (old, new)
         unfinished_debris += bool(debris(config))
-    print(f"\nCLI writers: {kills} killed of {len(ids) - 2} (window {window * 1000:.0f} ms), {unfinished_debris} left a temp file or lock, {torn} torn")
+    print(
+        f"\nCLI writers: {kills} killed of {len(ids) - 2} (window {window * 1000:.0f} ms), {unfinished_debris} left a temp file or lock, {torn} torn"
+    )
     assert torn == 0 and kills > len(ids) // 3
     last = our_cli("models", "add", ids[-1], "--openclaw-version", VERSION)
     assert last.returncode == 0, last.stderr

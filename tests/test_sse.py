@@ -33,8 +33,8 @@ STREAM = (
     f"data:{data(THINK[1])}\r\r"
     ": another comment\n"
     f"id: 7\nevent: message\ndata: {data(SAY[0])}\n\n"
-    "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\n"
-    "data: \"model\":\"kimi-k2.5\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" wörld\"},\"finish_reason\":null}]}\r\n\n"
+    'data: {"id":"chatcmpl-1","object":"chat.completion.chunk",\n'
+    'data: "model":"kimi-k2.5","choices":[{"index":0,"delta":{"content":" wörld"},"finish_reason":null}]}\r\n\n'
     "retry: 3000\nunknown-field: x\n\n"
     f"data: {data(STOP)}\n\n"
     f"data: {data(USAGE)}\r\n\r\n"

@@ -180,10 +180,18 @@ def test_render_matches_openclaws_formatting():
     assert store.render({"x": [1, {"y": None}]}) == json.dumps({"x": [1, {"y": None}]}, indent=2).encode() + b"\n"
 
 
-@pytest.mark.parametrize("value, text", [
-    (1e-07, b"1e-07"), (1e16, b"1e+16"), (float("nan"), b"NaN"), (float("-inf"), b"-Infinity"),
-    (2**70, b"1180591620717411303424"), (-0.0, b"-0.0"), ("\u00e9\u2028\x7f", '"\u00e9\u2028\x7f"'.encode()),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (1e-07, b"1e-07"),
+        (1e16, b"1e+16"),
+        (float("nan"), b"NaN"),
+        (float("-inf"), b"-Infinity"),
+        (2**70, b"1180591620717411303424"),
+        (-0.0, b"-0.0"),
+        ("\u00e9\u2028\x7f", '"\u00e9\u2028\x7f"'.encode()),
+    ],
+)
 def test_values_a_fast_encoder_would_change_are_written_as_json_writes_them(value, text):
     """render uses orjson only where its output is json's: no NaN turned into null, no 1e-7 for 1e-07."""
     assert store.render({"v": [value]}) == b'{\n  "v": [\n    ' + text + b"\n  ]\n}\n"

@@ -19,7 +19,9 @@ def kimi_compat(config) -> dict:
     return next(m for m in config["models"]["providers"]["aisa"]["models"] if m["id"] == "kimi-k2.5")["compat"]
 
 
-@pytest.mark.parametrize(("version", "written"), [(None, False), ("2026.3.31", False), ("2026.5.28", False), ("2026.9.6", True), ("2026.11.2", True)])
+@pytest.mark.parametrize(
+    ("version", "written"), [(None, False), ("2026.3.31", False), ("2026.5.28", False), ("2026.9.6", True), ("2026.11.2", True)]
+)
 def test_kimi_gets_the_newer_compat_keys_only_from_2026_9_6(version, written):
     aisa = load_catalog().providers[0]
     entry = schema.model_entry(aisa, aisa.model("kimi-k2.5"), version)

@@ -135,8 +135,22 @@ def test_an_exported_key_wins_over_the_dotenv_one_as_detect_says(openclaw, our_c
     detected = json.loads(our_cli("detect", "--json", AISA_API_KEY=OTHER_KEY).stdout)["providers"][0]["credentials"]
     assert [c["source"] for c in detected if c["used_by_openclaw"]] == ["environment"]
     if openclaw.version == "2026.3.31":
-        code, _ = openclaw.json("agent", "--local", "--agent", "main", "--message", "hi", "--json", home=home, env={"AISA_API_KEY": OTHER_KEY})
+        code, _ = openclaw.json(
+            "agent", "--local", "--agent", "main", "--message", "hi", "--json", home=home, env={"AISA_API_KEY": OTHER_KEY}
+        )
     else:
-        code, _ = openclaw.json("infer", "model", "run", "--local", "--model", "aisa/kimi-k2.5", "--prompt", "hi", "--json", home=home, env={"AISA_API_KEY": OTHER_KEY})
+        code, _ = openclaw.json(
+            "infer",
+            "model",
+            "run",
+            "--local",
+            "--model",
+            "aisa/kimi-k2.5",
+            "--prompt",
+            "hi",
+            "--json",
+            home=home,
+            env={"AISA_API_KEY": OTHER_KEY},
+        )
     assert code == 0
     assert [r.headers["authorization"] for r in fake_aisa.chat_requests()] == [f"Bearer {OTHER_KEY}"]

@@ -18,8 +18,8 @@ import httpx
 from .. import gateway, sse
 from ..catalog import load_catalog
 from ..errors import UsageError
-from ..keys import mask
 from ..gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
+from ..keys import mask
 
 MAX_REDIRECTS = 3
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -182,7 +182,16 @@ class AisaClient:
             return []
         return [m["id"] for m in models if "openai" in (m.get("supported_endpoint_types") or ["openai"])]
 
-    def _send(self, method: str, path: str, *, body: Any = None, model: str | None = None, timeout: float | None = None, retries: int | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        model: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+    ) -> httpx.Response:
         """A response with a success status and its body unread, after retries; else the typed error."""
         retries = self.max_retries if retries is None else retries
         request = self._http.build_request(method, path, json=body, timeout=httpx.Timeout(timeout) if timeout else httpx.USE_CLIENT_DEFAULT)
@@ -240,5 +249,10 @@ def _reason(e: BaseException) -> str:
         if isinstance(cause, OSError) and cause.strerror:
             return cause.strerror.lower()
         cause = cause.__cause__ or cause.__context__
-    kinds = {httpx.ConnectError: "connection failed", httpx.RemoteProtocolError: "the connection closed without a proper answer", httpx.ProxyError: "the proxy failed", httpx.UnsupportedProtocol: "unsupported URL scheme"}
+    kinds = {
+        httpx.ConnectError: "connection failed",
+        httpx.RemoteProtocolError: "the connection closed without a proper answer",
+        httpx.ProxyError: "the proxy failed",
+        httpx.UnsupportedProtocol: "unsupported URL scheme",
+    }
     return next((text for kind, text in kinds.items() if isinstance(e, kind)), type(e).__name__)

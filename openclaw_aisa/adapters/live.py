@@ -22,10 +22,22 @@ KINDS = ("chat", "image", "video", "audio", "embedding", "rerank", "other")
 
 # new-api's `supported_endpoint_types`, mapped to what a model does.
 _ENDPOINT_KINDS = {
-    "openai": "chat", "anthropic": "chat", "gemini": "chat", "openai-response": "chat", "openai-responses": "chat",
-    "image-generation": "image", "image": "image", "embeddings": "embedding", "embedding": "embedding",
-    "jina-rerank": "rerank", "rerank": "rerank", "video": "video", "openai-video": "video",
-    "audio": "audio", "speech": "audio", "transcription": "audio",
+    "openai": "chat",
+    "anthropic": "chat",
+    "gemini": "chat",
+    "openai-response": "chat",
+    "openai-responses": "chat",
+    "image-generation": "image",
+    "image": "image",
+    "embeddings": "embedding",
+    "embedding": "embedding",
+    "jina-rerank": "rerank",
+    "rerank": "rerank",
+    "video": "video",
+    "openai-video": "video",
+    "audio": "audio",
+    "speech": "audio",
+    "transcription": "audio",
 }
 # When an entry carries no endpoint types, its id is the only hint.
 _ID_KINDS = (

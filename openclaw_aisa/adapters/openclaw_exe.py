@@ -60,7 +60,9 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
     return result
 
 
-def target_version(flag: str | None, config: Mapping[str, Any], env: Mapping[str, str], command: Path | None = None) -> tuple[str | None, str]:
+def target_version(
+    flag: str | None, config: Mapping[str, Any], env: Mapping[str, str], command: Path | None = None
+) -> tuple[str | None, str]:
     """Which OpenClaw the config is written for, and how that was decided."""
     if flag:
         if parse_version(flag) is None:

@@ -46,6 +46,7 @@ def later(path: str | None, flag: str) -> Iterator[Callable[[str], None]]:
     existed = os.path.exists(path)
     open_output(path, flag, mode="a").close()
     try:
+
         def write(text: str) -> None:
             with open_output(path, flag) as f:
                 f.write(text)

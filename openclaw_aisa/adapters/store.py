@@ -115,7 +115,9 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
         kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
         raise ConfigError(f"{path} must hold a JSON object at the top, not {kind}; fix or remove it")
     if _too_deep(data):
-        raise ConfigError(f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it, or restore {path.name}.bak")
+        raise ConfigError(
+            f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it, or restore {path.name}.bak"
+        )
     return data, was_json5
 
 
@@ -126,7 +128,9 @@ def read_config(path: Path) -> Snapshot:
         os.stat(path)
     except FileNotFoundError:
         if path.is_symlink():  # writing through it would create the file (and its folders) wherever it points
-            raise ConfigError(f"{path} is a symlink to {os.readlink(path)}, which does not exist; restore that file or remove the link") from None
+            raise ConfigError(
+                f"{path} is a symlink to {os.readlink(path)}, which does not exist; restore that file or remove the link"
+            ) from None
     except OSError:
         pass  # read_bytes says what is wrong
     raw = read_bytes(path)
@@ -198,8 +202,7 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
         with locked(path):
             if read_bytes(path) != expect:
                 raise ConflictError(
-                    f"{path} changed while openclaw-aisa was working (another program wrote it); "
-                    "nothing was written: run the command again"
+                    f"{path} changed while openclaw-aisa was working (another program wrote it); nothing was written: run the command again"
                 )
             _remove_stale_temps(path)
             staged: list[Path] = []
@@ -249,7 +252,7 @@ def _remove_stale_temps(path: Path) -> None:
     with os.scandir(path.parent) as entries:
         names = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
     for name in names:
-        m = _TEMP.fullmatch(name[len(prefix):-len(".tmp")])
+        m = _TEMP.fullmatch(name[len(prefix) : -len(".tmp")])
         if not m:
             continue
         tmp = path.with_name(name)
@@ -337,7 +340,7 @@ def _locked(path: Path):
 
 
 def _lock_payload() -> bytes:
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return json.dumps({"pid": os.getpid(), "createdAt": created}).encode()
 
 

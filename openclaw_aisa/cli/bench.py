@@ -38,8 +38,10 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 
 def _table(result: bench.Benched, console: Console) -> None:
     r = result.report
-    console.say(f"{result.provider.label} at {r['base_url']}: {r['runs']} streamed request(s) per model, one at a time, "
-                f"max_tokens {r['max_tokens']}; seconds, median and p90")
+    console.say(
+        f"{result.provider.label} at {r['base_url']}: {r['runs']} streamed request(s) per model, one at a time, "
+        f"max_tokens {r['max_tokens']}; seconds, median and p90"
+    )
     for line in benchstats.render_table(r["models"]):
         console.say(line)
 

@@ -27,7 +27,9 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 def _table(result: prices.Cost, console: Console) -> None:
     report, provider = result.report, result.provider
     when = f"prices in force on {result.as_of}" if result.as_of else "latest known prices"
-    console.say(f"{report['tokens_per_month']:,} tokens a month on {report['model']}, {report['input_share']:.0%} of them input, at {when} (USD):")
+    console.say(
+        f"{report['tokens_per_month']:,} tokens a month on {report['model']}, {report['input_share']:.0%} of them input, at {when} (USD):"
+    )
     console.say(f"  {'SELLER':22} {'PER MONTH':>17} {'PER YEAR':>19}  {provider.label.upper() + ' SAVES A YEAR':>19}  AS OF")
     for r in report["sellers"]:
         saves = "-" if r["yearly_saving"] is None else money(r["yearly_saving"], r.get("yearly_saving_high"), 0)

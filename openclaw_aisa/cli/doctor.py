@@ -30,7 +30,9 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 
 
 def _text(report: doctor.Report, console: Console) -> None:
-    target = f"OpenClaw {report.version} ({report.version_source})" if report.version else f"every supported OpenClaw ({report.version_source})"
+    target = (
+        f"OpenClaw {report.version} ({report.version_source})" if report.version else f"every supported OpenClaw ({report.version_source})"
+    )
     online = "online" if report.online else ("offline: no key to check" if report.no_key else "offline")
     console.say(f"{PROG} doctor: {report.config}, checked for {target}, {online}")
     for f in report.found:

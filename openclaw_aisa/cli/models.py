@@ -19,7 +19,9 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--live", action="store_true", help="what the provider serves now (GET /v1/models, cached for 6 h)")
     listing.add_argument("--refresh", action="store_true", help="with --live: fetch the list again even if the cache is fresh")
-    listing.add_argument("--kind", choices=("chat", "image", "video", "audio", "embedding", "rerank", "other"), help="with --live: only models of this kind")
+    listing.add_argument(
+        "--kind", choices=("chat", "image", "video", "audio", "embedding", "rerank", "other"), help="with --live: only models of this kind"
+    )
     setter = actions.add_parser("set", help="make a configured model the primary")
     setter.add_argument("ref", metavar="REF", help="e.g. aisa/kimi-k2.5")
     adder = actions.add_parser("add", help="add models the provider serves to the config (catalogue metadata, or stated defaults)")
@@ -72,7 +74,16 @@ def _catalogue(result: models.Listed, console: Console) -> None:
     console.say(f"{'MODEL':30} {'CONTEXT':>9} {'MAX OUT':>8} {'$/1M IN':>8} {'$/1M OUT':>9}  STATUS")
     for r in result.models:
         tags = (t for t in r.get("tags", []) if t == "translation")
-        status = ", ".join(s for s in ("primary" if r["primary"] else "", "configured" if r["configured"] else "not configured", "" if r["curated"] else "not in catalogue", *tags) if s)
+        status = ", ".join(
+            s
+            for s in (
+                "primary" if r["primary"] else "",
+                "configured" if r["configured"] else "not configured",
+                "" if r["curated"] else "not in catalogue",
+                *tags,
+            )
+            if s
+        )
         if r["curated"]:
             price = r["price"] or {"input": "-", "output": "-"}
             console.say(f"{r['ref']:30} {r['context_window']:>9,} {r['max_tokens']:>8,} {price['input']:>8} {price['output']:>9}  {status}")
@@ -81,7 +92,9 @@ def _catalogue(result: models.Listed, console: Console) -> None:
     dates = sorted({r["price"]["as_of"] for r in result.models if r.get("price")})
     if dates:
         live = ", ".join(filter(None, {p.models_url or p.console_url for p in result.providers}))
-        console.say(f"Prices in USD per 1M tokens, as of {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "") + "; live figures: " + live)
+        console.say(
+            f"Prices in USD per 1M tokens, as of {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "") + "; live figures: " + live
+        )
 
 
 def _live(result: models.LiveListed, console: Console) -> None:
@@ -94,10 +107,17 @@ def _live(result: models.LiveListed, console: Console) -> None:
     console.say(f"{'MODEL':36} {'KIND':10} STATUS")
     for r in result.rows:
         model = provider.model(r["id"])
-        status = ", ".join(filter(None, (
-            "primary" if r["primary"] else "", "configured" if r["configured"] else "",
-            "curated" if r["curated"] else "not curated", "translation" if model and model.is_translation else "",
-        )))
+        status = ", ".join(
+            filter(
+                None,
+                (
+                    "primary" if r["primary"] else "",
+                    "configured" if r["configured"] else "",
+                    "curated" if r["curated"] else "not curated",
+                    "translation" if model and model.is_translation else "",
+                ),
+            )
+        )
         console.say(f"{r['ref']:36} {r['kind']:10} {status}")
     if result.gone:
         console.warn(f"configured but not served: {', '.join(provider.ref(i) for i in result.gone)} (`{PROG} models sync` shows the fix)")
@@ -108,7 +128,9 @@ def _sync_report(result: models.Edited, console: Console) -> None:
     r, ref = result.report, result.provider.ref
     console.say(f"Configured {result.provider.label} models no longer served: {', '.join(map(ref, r['gone'])) or 'none'}")
     console.say(f"Curated models served and not configured: {', '.join(map(ref, r['new_curated'])) or 'none'}")
-    console.say(f"Other chat models served ({len(r['new_other'])}): add one with `{PROG} models add ID` (`{PROG} models list --live` lists them)")
+    console.say(
+        f"Other chat models served ({len(r['new_other'])}): add one with `{PROG} models add ID` (`{PROG} models list --live` lists them)"
+    )
     if r["gone"] or r["new_curated"]:
         console.say(f"`{PROG} models sync --apply` removes the first and adds the second.")
 

@@ -24,9 +24,16 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--primary", metavar="REF", help="make REF (e.g. aisa/kimi-k2.5) the primary model")
     p.add_argument("--base-url", metavar="URL", help="use this endpoint instead of the provider's")
     p.add_argument("--persist-key", action="store_true", help="save a key found in the environment to the state dir's .env")
-    p.add_argument("--secret-input-mode", choices=("ref", "plaintext"), default="ref", help="ref (default): key in .env, referenced; plaintext: key inline in the config")
+    p.add_argument(
+        "--secret-input-mode",
+        choices=("ref", "plaintext"),
+        default="ref",
+        help="ref (default): key in .env, referenced; plaintext: key inline in the config",
+    )
     p.add_argument("--refresh-models", action="store_true", help="rewrite catalogue models' metadata from the current catalogue")
-    p.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version (default: `openclaw --version`, else the config's meta)")
+    p.add_argument(
+        "--openclaw-version", metavar="V", help="write for this OpenClaw version (default: `openclaw --version`, else the config's meta)"
+    )
     p.add_argument("--no-plugin", action="store_true", help="do not install the native OpenClaw plugin")
     p.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
     p.add_argument("--skip-validation", action="store_true", help="save the key without checking it against the provider first")
@@ -40,11 +47,22 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     key = _key(args, host, env, choice, console)
     persist = args.persist_key
     if key.source == "environment" and not persist and args.secret_input_mode == "ref" and console.interactive:
-        persist = console.confirm(f"Save the key to {onboard.dotenv_path(env, args.profile)} (0600) so OpenClaw's Gateway service sees it too?")
+        persist = console.confirm(
+            f"Save the key to {onboard.dotenv_path(env, args.profile)} (0600) so OpenClaw's Gateway service sees it too?"
+        )
     request = onboard.Request(
-        choice=choice.id, key=key, persist=persist, profile=args.profile, primary=args.primary, base_url=base_url,
-        secret_mode=args.secret_input_mode, refresh_models=args.refresh_models, openclaw_version=args.openclaw_version,
-        openclaw=args.openclaw, install_plugin=not args.no_plugin, skip_validation=args.skip_validation,
+        choice=choice.id,
+        key=key,
+        persist=persist,
+        profile=args.profile,
+        primary=args.primary,
+        base_url=base_url,
+        secret_mode=args.secret_input_mode,
+        refresh_models=args.refresh_models,
+        openclaw_version=args.openclaw_version,
+        openclaw=args.openclaw,
+        install_plugin=not args.no_plugin,
+        skip_validation=args.skip_validation,
         require_valid_key=args.require_valid_key,
     )
     plan = onboard.plan(host, env, request)
@@ -86,14 +104,18 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
     stored = result.stored
     where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
     plaintext = plan.request.secret_mode == "plaintext"
-    console.say(f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if plaintext else f'reads it from {plan.choice.env_var}'}.")
+    console.say(
+        f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if plaintext else f'reads it from {plan.choice.env_var}'}."
+    )
     if result.verified.verified:
         console.say(f"Key verified: {provider.label} accepts it and lists {result.verified.models} models for it.")
     console.say(f"Primary model: {result.primary}")
     if plan.target:
         console.say(f"Written for OpenClaw {plan.target} (from {plan.target_source})")
     else:
-        console.say(f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {plan.target_source}; --openclaw-version V targets one")
+        console.say(
+            f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {plan.target_source}; --openclaw-version V targets one"
+        )
     console.say(result.plugin["summary"])
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {result.example_ref})")
 

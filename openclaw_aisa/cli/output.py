@@ -8,7 +8,8 @@ from typing import Any, Protocol, TextIO, TypeVar
 
 
 class Result(Protocol):
-    exit_code: int
+    @property
+    def exit_code(self) -> int: ...
 
     def document(self) -> dict[str, Any]: ...
 

@@ -35,14 +35,18 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     primary = request.primary
     if planned.primary_needed:
         if not console.interactive:
-            raise UsageError(f"the primary model is {planned.primary_needed}, which needs the plugin; say what replaces it with --primary PROVIDER/MODEL")
+            raise UsageError(
+                f"the primary model is {planned.primary_needed}, which needs the plugin; say what replaces it with --primary PROVIDER/MODEL"
+            )
         primary = console.ask(f"The primary model is {planned.primary_needed}. Which model should replace it (PROVIDER/MODEL)?") or None
     return console.emit(plugin.uninstall(env, planned, primary), args.json, _uninstalled)
 
 
 def _installed(result: plugin.Installed, console: Console) -> None:
     r, provider = result.report, result.provider
-    console.say(f"OpenClaw {r['openclaw_version']} ({r['openclaw']}): installed the {provider.id} plugin {r['plugin_version']} with `{r['command']}`; it is {r['status']}.")
+    console.say(
+        f"OpenClaw {r['openclaw_version']} ({r['openclaw']}): installed the {provider.id} plugin {r['plugin_version']} with `{r['command']}`; it is {r['status']}."
+    )
     console.say(f"OpenClaw's own `openclaw onboard --auth-choice {result.auth_choice}` now knows {provider.label}.")
 
 

@@ -58,10 +58,14 @@ def bench(host: Host, env: Mapping[str, str], request: Request, progress: Callab
         raise UsageError("--prompt is empty")
     s = session.open_session(host, env, request.target)
     with outputs.later(request.chart, "--chart") as chart:
-        ids = benchstats.chosen_models(s.provider, request.models) if request.models else benchstats.default_models(s.provider, s.snapshot.data)
+        ids = (
+            benchstats.chosen_models(s.provider, request.models)
+            if request.models
+            else benchstats.default_models(s.provider, s.snapshot.data)
+        )
         messages = [{"role": "user", "content": prompt}]
         samples: list[Sample] = []
-        started_at = dt.datetime.now(dt.timezone.utc)
+        started_at = dt.datetime.now(dt.UTC)
         with s.client() as client, outputs.csv_rows(request.csv, benchstats.CSV_FIELDS) as write:
             try:
                 _warm_up(client)

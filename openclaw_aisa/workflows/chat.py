@@ -51,8 +51,13 @@ class Answer:
 
     def document(self) -> dict[str, Any]:
         return {
-            "model": self.provider.ref(self.model_id), "base_url": self.base_url, "content": self.content, "reasoning": self.reasoning,
-            "finish_reason": self.finish_reason, "usage": self.usage, "cost_usd": self.cost_usd,
+            "model": self.provider.ref(self.model_id),
+            "base_url": self.base_url,
+            "content": self.content,
+            "reasoning": self.reasoning,
+            "finish_reason": self.finish_reason,
+            "usage": self.usage,
+            "cost_usd": self.cost_usd,
             "seconds": {"first_token": self.first_token, "total": self.total},
         }
 
@@ -107,8 +112,17 @@ def chat(host: Host, env: Mapping[str, str], request: Request) -> Iterator[Piece
                         yield Piece(kind, text)
     total = time.monotonic() - started
     yield Answer(
-        s.provider, model_id, s.base_url, "".join(content), "".join(reasoning) or None, finish, usage, _cost(s.provider, model_id, usage),
-        None if first is None else round(first - started, 3), round(total, 3), params.get("max_tokens"),
+        s.provider,
+        model_id,
+        s.base_url,
+        "".join(content),
+        "".join(reasoning) or None,
+        finish,
+        usage,
+        _cost(s.provider, model_id, usage),
+        None if first is None else round(first - started, 3),
+        round(total, 3),
+        params.get("max_tokens"),
     )
 
 

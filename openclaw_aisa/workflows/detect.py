@@ -29,12 +29,13 @@ def detect(host: Host, env: Mapping[str, str], profile: str | None) -> Detected:
     for provider in host.providers.values():
         creds = [c for c in found if c.provider == provider.id]
         used = next((c for c in creds if c.source == "environment"), creds[0] if creds else None)
-        rows.append({
-            "provider": provider.id,
-            "label": provider.label,
-            "credentials": [
-                {"env_var": c.env_var, "source": c.source, "masked": keys.mask(c.value), "used_by_openclaw": c is used}
-                for c in creds
-            ],
-        })
+        rows.append(
+            {
+                "provider": provider.id,
+                "label": provider.label,
+                "credentials": [
+                    {"env_var": c.env_var, "source": c.source, "masked": keys.mask(c.value), "used_by_openclaw": c is used} for c in creds
+                ],
+            }
+        )
     return Detected(str(loc.dotenv), tuple(rows))

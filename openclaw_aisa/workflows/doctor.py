@@ -50,9 +50,14 @@ class Report:
 
     def document(self) -> dict[str, Any]:
         return {
-            "config": self.config, "provider": self.provider, "openclaw_version": {"version": self.version, "source": self.version_source},
-            "online": self.online, "findings": [_finding(f) for f in self.found], "fixed": list(self.fixed),
-            "remaining": [_finding(f) for f in self.remaining] if self.fix else None, "errors": len(self.errors),
+            "config": self.config,
+            "provider": self.provider,
+            "openclaw_version": {"version": self.version, "source": self.version_source},
+            "online": self.online,
+            "findings": [_finding(f) for f in self.found],
+            "fixed": list(self.fixed),
+            "remaining": [_finding(f) for f in self.remaining] if self.fix else None,
+            "errors": len(self.errors),
         }
 
 
@@ -72,8 +77,15 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             except OSError:
                 modes[name] = None
         return doctor.Context(
-            config=config, config_exists=config_exists, provider=s.provider, env=env, dotenv=s.dotenv,
-            modes=modes, openclaw_version=version, live=live_status, locations={k: str(v) for k, v in files.items()},
+            config=config,
+            config_exists=config_exists,
+            provider=s.provider,
+            env=env,
+            dotenv=s.dotenv,
+            modes=modes,
+            openclaw_version=version,
+            live=live_status,
+            locations={k: str(v) for k, v in files.items()},
             onboard=onboard,
         )
 
@@ -83,6 +95,7 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
     changes: list[str] = []
     remaining = found
     if request.fix and any(f.fixable for f in found):
+
         def transform(config: dict[str, Any]) -> merge.Merged:
             fresh = context(config, s.snapshot.raw is not None, live_status)
             fixed = doctor.fix(fresh, doctor.diagnose(fresh))
@@ -99,8 +112,16 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
         after = store.read_config(s.loc.config)
         remaining = doctor.diagnose(context(after.data, after.raw is not None, live_status))
     return Report(
-        str(s.loc.config), s.provider.id, version, version_source, live_status is not None,
-        s.key is None and not s.offline, request.fix, tuple(found), tuple(changes), tuple(remaining),
+        str(s.loc.config),
+        s.provider.id,
+        version,
+        version_source,
+        live_status is not None,
+        s.key is None and not s.offline,
+        request.fix,
+        tuple(found),
+        tuple(changes),
+        tuple(remaining),
     )
 
 

@@ -43,15 +43,36 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
         configured = merge.configured_ids(config, provider.id)
         for m in provider.models:
             price = m.price(provider.id)
-            rows.append({
-                "ref": provider.ref(m.id), "provider": provider.id, "id": m.id, "name": m.name,
-                "context_window": m.context_window.value, "max_tokens": m.max_tokens.value,
-                "input": list(m.input), "reasoning": m.reasoning, "tags": list(m.tags),
-                "price": None if price is None else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
-                "curated": True, "configured": m.id in configured, "primary": provider.ref(m.id) == primary,
-            })
+            rows.append(
+                {
+                    "ref": provider.ref(m.id),
+                    "provider": provider.id,
+                    "id": m.id,
+                    "name": m.name,
+                    "context_window": m.context_window.value,
+                    "max_tokens": m.max_tokens.value,
+                    "input": list(m.input),
+                    "reasoning": m.reasoning,
+                    "tags": list(m.tags),
+                    "price": None
+                    if price is None
+                    else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
+                    "curated": True,
+                    "configured": m.id in configured,
+                    "primary": provider.ref(m.id) == primary,
+                }
+            )
         for extra in [i for i in configured if provider.model(i) is None]:
-            rows.append({"ref": provider.ref(extra), "provider": provider.id, "id": extra, "curated": False, "configured": True, "primary": provider.ref(extra) == primary})
+            rows.append(
+                {
+                    "ref": provider.ref(extra),
+                    "provider": provider.id,
+                    "id": extra,
+                    "curated": False,
+                    "configured": True,
+                    "primary": provider.ref(extra) == primary,
+                }
+            )
     return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
 
 
@@ -76,9 +97,17 @@ def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, ref
     configured = set(merge.configured_ids(s.snapshot.data, s.provider.id))
     primary = merge.current_primary(s.snapshot.data)
     rows = tuple(
-        {"ref": s.provider.ref(m.id), "id": m.id, "kind": m.kind, "owned_by": m.owned_by, "curated": m.curated,
-         "configured": m.id in configured, "primary": s.provider.ref(m.id) == primary}
-        for m in found.models if not kind or m.kind == kind
+        {
+            "ref": s.provider.ref(m.id),
+            "id": m.id,
+            "kind": m.kind,
+            "owned_by": m.owned_by,
+            "curated": m.curated,
+            "configured": m.id in configured,
+            "primary": s.provider.ref(m.id) == primary,
+        }
+        for m in found.models
+        if not kind or m.kind == kind
     )
     return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
 
@@ -94,7 +123,9 @@ class PrimarySet:
 def set_primary(host: Host, env: Mapping[str, str], profile: str | None, ref: str) -> PrimarySet:
     pid, _ = split_ref(ref)
     if pid not in host.providers:
-        raise UsageError(f"{ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5")
+        raise UsageError(
+            f"{ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5"
+        )
     provider = host.providers[pid]
     loc = paths.locate(env, profile)
 
@@ -148,7 +179,9 @@ def _checked(provider: Provider, found: live.Listing, ids: tuple[str, ...]) -> l
             hint = f"did you mean {', '.join(close)}?" if close else f"see `{PROG} models list --live`"
             raise UsageError(f"{provider.label} does not serve {model_id!r}; {hint}")
         if entry.kind != "chat":
-            raise UsageError(f"{model_id} is a{'n' if entry.kind[0] in 'aeiou' else ''} {entry.kind} model; OpenClaw's agents need a chat model (`{PROG} models list --live --kind chat`)")
+            raise UsageError(
+                f"{model_id} is a{'n' if entry.kind[0] in 'aeiou' else ''} {entry.kind} model; OpenClaw's agents need a chat model (`{PROG} models list --live --kind chat`)"
+            )
         out.append(model_id)
     return out
 
@@ -173,13 +206,27 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
     configured = merge.configured_ids(s.snapshot.data, s.provider.id)
     served = set(found.ids)
     gone = [i for i in configured if i not in served]
-    curated_new = [m.id for m in s.provider.models if m.id in served and m.id not in configured and (e := found.get(m.id)) is not None and e.kind == "chat"]
+    curated_new = [
+        m.id
+        for m in s.provider.models
+        if m.id in served and m.id not in configured and (e := found.get(m.id)) is not None and e.kind == "chat"
+    ]
     other_new = [i for i in found.chat_ids if i not in configured and i not in curated_new]
-    report: dict[str, Any] = {"base_url": s.base_url, "source": found.source, "gone": gone, "new_curated": curated_new, "new_other": other_new, "applied": False, "changes": []}
+    report: dict[str, Any] = {
+        "base_url": s.base_url,
+        "source": found.source,
+        "gone": gone,
+        "new_curated": curated_new,
+        "new_other": other_new,
+        "applied": False,
+        "changes": [],
+    }
     if not change.apply:
         return Edited(s.provider, report, str(s.loc.config), "", False, found.warning)
     if found.source != "live":
-        raise AisaError(f"models sync --apply needs {s.provider.label}'s current list, and it could not be fetched ({found.warning}); nothing was written")
+        raise AisaError(
+            f"models sync --apply needs {s.provider.label}'s current list, and it could not be fetched ({found.warning}); nothing was written"
+        )
     version, _ = openclaw_exe.target_version(change.openclaw_version, s.snapshot.data, env, openclaw_exe.find(env, None))
 
     def transform(config: dict[str, Any]) -> merge.Merged:
@@ -190,7 +237,15 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
     return _apply(s, env, transform, change.dry_run, report, "in sync: nothing to change", found.warning)
 
 
-def _apply(s: session.Session, env: Mapping[str, str], transform: transaction.Transform, dry_run: bool, report: dict[str, Any], nothing: str, warning: str) -> Edited:
+def _apply(
+    s: session.Session,
+    env: Mapping[str, str],
+    transform: transaction.Transform,
+    dry_run: bool,
+    report: dict[str, Any],
+    nothing: str,
+    warning: str,
+) -> Edited:
     planned = transaction.plan(s.loc, transform)
     report = dict(report, config=str(s.loc.config))
     report["changes"] = [c.summary for c in planned.merged.changes if c.summary]

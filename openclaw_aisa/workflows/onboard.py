@@ -73,7 +73,11 @@ class Plan:
     def document(self) -> dict[str, Any]:
         merged = self.planned.merged
         return {
-            "config": str(self.loc.config), "dry_run": True, "diff": self.diff, "warnings": list(self.warnings), "notes": list(merged.notes),
+            "config": str(self.loc.config),
+            "dry_run": True,
+            "diff": self.diff,
+            "warnings": list(self.warnings),
+            "notes": list(merged.notes),
             "changes": [{"path": c.path, "summary": c.summary} for c in merged.changes if c.summary],
         }
 
@@ -107,12 +111,19 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     first = transaction.read_config(loc)
     command = openclaw_exe.find(env, request.openclaw)
     target, target_source = openclaw_exe.target_version(request.openclaw_version, first.data, env, command)
-    auth = host.run_auth_choice(choice, AuthRequest(key=key.value, key_source=key.source, base_url=request.base_url, secret_mode=request.secret_mode, openclaw_version=target))
+    auth = host.run_auth_choice(
+        choice,
+        AuthRequest(
+            key=key.value, key_source=key.source, base_url=request.base_url, secret_mode=request.secret_mode, openclaw_version=target
+        ),
+    )
     merged = merge.apply_auth(first.data, provider, auth, _options(request, target))
     persist = request.secret_mode == "ref" and (key.typed or (key.source == "environment" and request.persist))
     new_dotenv = keys.set_dotenv(dotenv_text, choice.env_var, key.value) if persist else dotenv_text
     if request.secret_mode == "plaintext":
-        warnings.append(f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)")
+        warnings.append(
+            f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)"
+        )
     elif key.source == "environment" and not persist:
         warnings.append(
             f"the key stays only in your environment: OpenClaw's Gateway service sees a key only in its own environment "
@@ -152,7 +163,9 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     if isinstance(e, BadKey):
         raise AisaError(f"{provider.label} refused the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)")
     if isinstance(e, PaymentRequired):
-        raise AisaError(f"{provider.label} answered 402 for the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)")
+        raise AisaError(
+            f"{provider.label} answered 402 for the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)"
+        )
     if isinstance(e, (GatewayUnreachable, GatewayTimeout)):
         if request.require_valid_key:
             raise AisaError(f"could not verify the key: {e}; nothing was written (--require-valid-key)")
@@ -201,8 +214,14 @@ class Onboarded:
             "warnings": list(self.warnings),
             "primary": self.primary,
             "openclaw_version": {"version": p.target, "source": p.target_source},
-            "key": {"source": key.source, "masked": key.masked, "stored": self.stored, "env_var": p.choice.env_var,
-                    "verified": self.verified.verified, "models_visible": self.verified.models},
+            "key": {
+                "source": key.source,
+                "masked": key.masked,
+                "stored": self.stored,
+                "env_var": p.choice.env_var,
+                "verified": self.verified.verified,
+                "models_visible": self.verified.models,
+            },
             "plugin": self.plugin,
         }
 
@@ -213,8 +232,12 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
         warnings.append(verified.warning)
     snapshot = plan.planned.snapshot
     if snapshot.json5 and plan.planned.changes:
-        warnings.append(f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak")
-    committed = transaction.commit(plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, record=transaction.Journal(plan.provider.id))
+        warnings.append(
+            f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak"
+        )
+    committed = transaction.commit(
+        plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, record=transaction.Journal(plan.provider.id)
+    )
     if committed.journal_error:
         warnings.append(f"the config is written, but {committed.journal_error}; `openclaw-aisa remove` will then keep what this run added")
     installed = _onboard_plugin(host, env, plan)
@@ -225,12 +248,21 @@ def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> dict[str,
     """Install the native plugin when an openclaw command is at hand, so OpenClaw's own commands work too."""
     provider, command = plan.provider, plan.command
     if not plan.request.install_plugin:
-        return {"installed": False, "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`"}
+        return {
+            "installed": False,
+            "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`",
+        }
     version = openclaw_exe.version(command, env) if command else None
     if command is None or version is None:
-        return {"installed": False, "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)"}
+        return {
+            "installed": False,
+            "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)",
+        }
     report = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
-    report.update(installed=True, summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})")
+    report.update(
+        installed=True,
+        summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})",
+    )
     return report
 
 

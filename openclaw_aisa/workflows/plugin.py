@@ -61,12 +61,16 @@ def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
     base_url = _check_base_url(request.base_url) if request.base_url else None
     report = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
     if report["status"] != "loaded":
-        raise AisaError(f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`")
+        raise AisaError(
+            f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`"
+        )
     choice = next(iter(c.id for c in host.auth_choices.values() if c.provider == provider.id), "")
     return Installed(report, provider, choice)
 
 
-def install_bundle(host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None) -> dict[str, Any]:
+def install_bundle(
+    host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None
+) -> dict[str, Any]:
     """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened.
 
     Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
@@ -88,9 +92,15 @@ def install_bundle(host: Host, provider: Provider, command: Path, version: str, 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
-    return {"openclaw": str(command), "openclaw_version": version, "plugin": provider.id, "plugin_version": package_version(),
-            "command": "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used),
-            "enabled": entry.get("enabled"), "status": entry.get("status")}
+    return {
+        "openclaw": str(command),
+        "openclaw_version": version,
+        "plugin": provider.id,
+        "plugin_version": package_version(),
+        "command": "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used),
+        "enabled": entry.get("enabled"),
+        "status": entry.get("status"),
+    }
 
 
 @dataclass(frozen=True)
@@ -113,9 +123,15 @@ class Status:
 
     def document(self) -> dict[str, Any]:
         return {
-            "openclaw": self.openclaw, "openclaw_version": self.openclaw_version, "plugin": self.plugin,
-            "installed": self.installed, "enabled": self.enabled, "status": self.status,
-            "installed_version": self.installed_version, "package_version": self.package_version, "current": self.current,
+            "openclaw": self.openclaw,
+            "openclaw_version": self.openclaw_version,
+            "plugin": self.plugin,
+            "installed": self.installed,
+            "enabled": self.enabled,
+            "status": self.status,
+            "installed_version": self.installed_version,
+            "package_version": self.package_version,
+            "current": self.current,
         }
 
 
@@ -124,7 +140,16 @@ def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
     command, version = find_openclaw(env, request.openclaw)
     entry = openclaw_exe.plugin_entry(command, provider.id, env)
     found = entry or {}
-    return Status(str(command), version, provider.id, entry is not None, found.get("enabled"), found.get("status"), found.get("version"), package_version())
+    return Status(
+        str(command),
+        version,
+        provider.id,
+        entry is not None,
+        found.get("enabled"),
+        found.get("status"),
+        found.get("version"),
+        package_version(),
+    )
 
 
 @dataclass(frozen=True)
@@ -170,6 +195,7 @@ def uninstall(env: Mapping[str, str], plan: UninstallPlan, primary: str | None) 
     if plan.keeps_working:
         done.append(f"{provider.label} stays configured in {loc.config} (openclaw-aisa onboard); `openclaw-aisa remove` takes it out")
     else:
+
         def transform(config: dict[str, Any]) -> merge.Merged:
             return merge.remove_provider(config, provider, primary=primary)
 
@@ -188,9 +214,13 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
         if "logout" in openclaw_exe.subcommands(command, env, "models", "auth"):
             for profile in profiles:
                 gone = openclaw_exe.run(command, "models", "auth", "logout", profile, "--yes", env=env)
-                done.append(f"openclaw models auth logout {profile}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})"))
+                done.append(
+                    f"openclaw models auth logout {profile}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})")
+                )
         else:
-            done.append(f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit")
+            done.append(
+                f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit"
+            )
     return done
 
 

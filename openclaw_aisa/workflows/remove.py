@@ -74,6 +74,12 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
     command = openclaw_exe.find(env, request.openclaw) if request.uninstall_plugin else None
     done = tuple(plugin.uninstall_native(provider, command, loc, env)) if command is not None else ()
     return Removed(
-        provider, loc, None, committed.written, tuple(provider.env_vars) if committed.dotenv_written else (),
-        tuple(c.summary for c in committed.merged.changes if c.summary), done, committed.journal_error,
+        provider,
+        loc,
+        None,
+        committed.written,
+        tuple(provider.env_vars) if committed.dotenv_written else (),
+        tuple(c.summary for c in committed.merged.changes if c.summary),
+        done,
+        committed.journal_error,
     )

@@ -129,7 +129,9 @@ def commit(
     return Committed(snapshot, merged, written, dotenv_written, failed)
 
 
-def secrets_in_play(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str], config: dict[str, Any], *extra: str) -> list[str]:
+def secrets_in_play(
+    provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str], config: dict[str, Any], *extra: str
+) -> list[str]:
     """Every key value that could show up in a diff: given now, in the environment, the .env, or inline."""
     found = [*extra]
     for var in provider.env_vars:
@@ -140,7 +142,9 @@ def secrets_in_play(provider: Provider, env: Mapping[str, str], dotenv: Mapping[
     return [s for s in found if len(s) >= 8]
 
 
-def _write_with_retry(loc: paths.Location, transform: Transform, env: Mapping[str, str], planned: Planned) -> tuple[store.Snapshot, merge.Merged, bool]:
+def _write_with_retry(
+    loc: paths.Location, transform: Transform, env: Mapping[str, str], planned: Planned
+) -> tuple[store.Snapshot, merge.Merged, bool]:
     """Write; when another writer got there first, re-read and merge again.
 
     The first try holds the lock only for the write; a retry holds it from the read on, so writers
