@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sys
+import time
 from xml.etree import ElementTree
 
 import pytest
@@ -29,8 +30,9 @@ def paced(onboarded, fake_aisa):
     return fake_aisa
 
 
-def close_to(measured: float, expected: float, within: float = 0.2) -> bool:
-    return abs(measured - expected) <= within * expected
+def close_to(measured: float, expected: float, slack: float = 0.5) -> bool:
+    """An injected delay is a floor: a loaded machine (CI runs on one) only adds to it."""
+    return 0.9 * expected <= measured <= expected + slack
 
 
 # --- against the fake --------------------------------------------------------------------------
@@ -44,18 +46,21 @@ def test_figures_match_the_injected_first_token_delay_and_token_rate(run, paced)
     # 29 gaps of 1/100 s between the 30 pieces, then the stop, usage and [DONE] events 5 ms apart
     assert close_to(m["ttft_s"]["median"], 0.15)
     assert close_to(m["total_s"]["median"], 0.15 + 0.29 + 0.015)
-    assert close_to(m["tokens_per_s"]["median"], 100)
+    assert 50 <= m["tokens_per_s"]["median"] <= 110  # the injected 100/s, never faster, slower only under load
     assert m["output_tokens"] == {"median": 30, "from_chunks": 0}
 
 
 def test_a_rate_limit_wait_is_not_counted_in_the_figures(run, paced):
     """The 429 and its 1 s Retry-After happen before the attempt that answers: timed from that one."""
     paced.fail_next("rate_limited", chat_only=True)
+    started = time.monotonic()
     done = run("bench", "--models", "kimi-k2.5", "--runs", "1", "--json")
+    wall = time.monotonic() - started
     assert done.code == 0, done.err
     [m] = done.json["models"]
     assert len(paced.chat_requests()) == 2 and m["ok"] == 1
     assert close_to(m["ttft_s"]["median"], 0.15) and close_to(m["total_s"]["median"], 0.15 + 0.29 + 0.015)
+    assert wall - m["total_s"]["median"] >= 0.95  # the 1 s wait happened, and is not in the figure
 
 
 def test_each_request_is_one_streamed_user_message_with_max_tokens_and_no_temperature(run, onboarded, fake_aisa):
