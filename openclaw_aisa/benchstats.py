@@ -94,7 +94,9 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 def stats(values: Sequence[float], digits: int = 4) -> dict[str, float] | None:
     if not values:
         return None
-    figures = {"median": percentile(values, 50), "p90": percentile(values, 90), "min": min(values), "max": max(values)}
+    median, p90 = percentile(values, 50), percentile(values, 90)
+    assert median is not None and p90 is not None  # values is not empty
+    figures = {"median": median, "p90": p90, "min": min(values), "max": max(values)}
     return {k: round(v, digits) for k, v in figures.items()}
 
 

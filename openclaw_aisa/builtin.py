@@ -7,6 +7,7 @@ only has to register data; a plugin that needs more implements the hook itself a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from . import hookimpl, schema
 from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
@@ -15,8 +16,9 @@ from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
 @hookimpl(trylast=True)
 def detect_credentials(provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str]) -> list[Credential]:
     found = []
+    sources: tuple[tuple[Literal["environment", ".env"], Mapping[str, str]], ...] = (("environment", env), (".env", dotenv))
     for var in provider.env_vars:
-        for source, values in (("environment", env), (".env", dotenv)):
+        for source, values in sources:
             value = values.get(var, "").strip()
             if value:
                 found.append(Credential(provider.id, var, source, value))

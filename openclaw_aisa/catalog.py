@@ -143,7 +143,8 @@ def _check_references(catalog: Catalog, path: Path) -> None:
 def _check_values(node: Any, at: str, fail: Callable[[str, str], None]) -> None:
     """Bounds for every field: no empty text, token counts above 0, prices at or above 0."""
     if dataclasses.is_dataclass(node):
-        label = f" ({node.id})" if isinstance(getattr(node, "id", None), str) and at.endswith("]") else ""
+        node_id = getattr(node, "id", None)
+        label = f" ({node_id})" if isinstance(node_id, str) and at.endswith("]") else ""
         for f in dataclasses.fields(node):
             _check_values(getattr(node, f.name), f"{at}{label}.{f.name}" if at else f.name, fail)
     elif isinstance(node, tuple):
@@ -166,7 +167,7 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def _build(tp: Any, value: Any) -> Any:
     """Rebuild validated dataclasses from their cached JSON form (no validation: the hash vouches)."""
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
     origin = typing.get_origin(tp)

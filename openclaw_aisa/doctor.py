@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from . import keys, merge
 from .refs import close_matches
@@ -166,7 +166,7 @@ def _served_id(p: Provider, model_id: str) -> str:
     return alias.target if alias else bare
 
 
-def _text(value: Any) -> bool:
+def _text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
@@ -650,6 +650,7 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             )
         elif check == "ref.alias":
             alias = p.alias_for(model_id)
+            assert alias is not None  # _classify says ref.alias only for an alias id
             if target:
                 how = f"renames it to {p.ref(target)} everywhere" + ("" if target in known else ", adding that catalogue model")
             else:
@@ -692,6 +693,7 @@ def _fix_refs(edit: merge.Edit, ctx: Context) -> None:
         pid, model_id = split_ref(ref)
         check, target = _classify(p, _known(p, _block(edit.config, p.id)), model_id) if pid == p.id else (None, None)
         if check == "ref.translation" and path != "agents.defaults.model.fallbacks":
+            assert target is not None  # _classify gives a translation model the default model instead
             _ensure_model(edit, ctx, target)
             merge.point_primary(edit, p.ref(target))
         elif check == "ref.translation":
@@ -703,6 +705,7 @@ def _fix_refs(edit: merge.Edit, ctx: Context) -> None:
             _ensure_model(edit, ctx, target)
             merge.rename_refs(edit, {ref: p.ref(target)})
         elif check == "ref.not-configured":
+            assert target is not None  # _classify gives a not-configured catalogue model its own id
             _ensure_model(edit, ctx, target)
 
 
@@ -876,7 +879,8 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         )
     if live.served is None:
         return
-    for i, m in enumerate(block.get("models") if isinstance(block.get("models"), list) else []):
+    models = block.get("models")
+    for i, m in enumerate(models if isinstance(models, list) else []):
         if not _well_formed(m) or p.alias_for(m["id"].removeprefix(f"{p.id}/")):
             continue  # an alias id is reported (and renamed) as block.alias-id
         model_id = _served_id(p, m["id"])

@@ -11,7 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from .errors import AisaError, UsageError
@@ -62,6 +62,15 @@ class GatewayError(AisaError):
         super().__init__(redact(message) + (f" (request id {request_id})" if request_id else ""))
         self.status, self.code, self.request_id = status, code, request_id
         self.vendor_message = redact(vendor_message) if vendor_message else None
+
+
+class _Fields(TypedDict):
+    """GatewayError's keyword fields, as `from_body` passes them on to every error it builds."""
+
+    status: int | None
+    code: str | None
+    request_id: str | None
+    vendor_message: str | None
 
 
 class BadKey(GatewayError):
@@ -164,7 +173,7 @@ def from_body(
     code, vendor, request_id = _fields(data)
     vendor = vendor or message
     request_id = request_id or (m.group(1) if vendor and (m := _REQUEST_ID.search(vendor)) else None) or h.get("x-oneapi-request-id")
-    fields = {"status": status, "code": code, "request_id": request_id, "vendor_message": vendor}
+    fields: _Fields = {"status": status, "code": code, "request_id": request_id, "vendor_message": vendor}
     said = f"AIsa answered {status}" if status else "AIsa reported an error"
     detail = f"{said}: {short(_REQUEST_ID.sub('', vendor).strip())}" if vendor else said
     channel = _NO_CHANNEL.search(vendor or "")

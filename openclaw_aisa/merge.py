@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
-from .schema import env_ref, model_entry, parse_version, split_ref
+from .schema import env_ref, model_entry, parse_version, since, split_ref
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
@@ -83,7 +83,7 @@ class Edit:
     def get(self, path: str, expected: type | tuple[type, ...] = dict) -> Any:
         """The value at a dotted path, None when absent; a wrong type or an `$include` is refused."""
         node: Any = self.config
-        walked = []
+        walked: list[str] = []
         for part in path.split("."):
             if isinstance(node, dict) and "$include" in node and walked:
                 _refuse_include(".".join(walked))
@@ -101,7 +101,7 @@ class Edit:
     def ensure(self, path: str) -> dict[str, Any]:
         """The object at a dotted path, created (and recorded as created) where missing."""
         node = self.config
-        walked = []
+        walked: list[str] = []
         for part in path.split("."):
             walked.append(part)
             child = self.get(".".join(walked))
@@ -245,7 +245,8 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
 def field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     """How a configured model's catalogue fields differ from the catalogue's, one "x a -> b" each."""
     out = [f"{k} {mine.get(k, '(none)')} -> {wanted[k]}" for k in CATALOGUE_FIELDS if k in wanted and mine.get(k) != wanted[k]]
-    compat = mine.get("compat") if isinstance(mine.get("compat"), dict) else {}
+    mine_compat = mine.get("compat")
+    compat: dict[str, Any] = mine_compat if isinstance(mine_compat, dict) else {}
     out += [f"compat.{k} {compat.get(k, '(none)')} -> {v}" for k, v in (wanted.get("compat") or {}).items() if compat.get(k) != v]
     return out
 
@@ -271,7 +272,7 @@ def _drop_rejected_compat(edit: Edit, provider: Provider, models: list[dict[str,
         if model is None or not isinstance(compat, dict):
             continue
         for extra in model.compat_since:
-            if target < parse_version(extra.since):
+            if target < since(extra.since):
                 gone = [k for k in extra.compat if k in compat]
                 for k in gone:
                     del compat[k]

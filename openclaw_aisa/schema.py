@@ -27,6 +27,12 @@ def parse_version(text: str) -> tuple[int, ...] | None:
     return tuple(int(g) for g in m.groups()) if m else None
 
 
+def since(version: str) -> tuple[int, ...]:
+    """A `since` version to compare with: one that does not parse (plugin.toml refuses it, a plugin built
+    in Python might not) comes after every real version, so what it gates is never written."""
+    return parse_version(version) or (10**9,)
+
+
 def model_entry(provider: Provider, model: Model, version: str | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": model.id,
@@ -48,7 +54,7 @@ def model_entry(provider: Provider, model: Model, version: str | None = None) ->
     compat = {**provider.model_compat, **model.compat}
     target = parse_version(version) if version else None
     for extra in model.compat_since:
-        if target and target >= parse_version(extra.since):
+        if target and target >= since(extra.since):
             compat.update(extra.compat)
     if compat:
         entry["compat"] = compat
@@ -147,7 +153,7 @@ def schema_version(version: str | None) -> str | None:
     target = parse_version(version) if version else None
     if target is None:
         return None
-    below = [v for v in SUPPORTED if parse_version(v) <= target]
+    below = [v for v in SUPPORTED if (supported := parse_version(v)) is not None and supported <= target]
     return below[-1] if below else SUPPORTED[0]
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from ..errors import AisaError
 from ..host import Host, load_host
@@ -39,7 +40,7 @@ COMMANDS = {
 class Parser(argparse.ArgumentParser):
     """Usage errors in one line, as every other error: what is wrong, and where the help is."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from ..gateway import redact  # argparse repeats what it did not understand: a key pasted in the wrong place too
 
         self.exit(2, f"{self.prog}: error: {redact(message)}; see `{self.prog} --help`\n")

@@ -62,12 +62,12 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     change = models.Change(
         tuple(getattr(args, "ids", ())), args.dry_run, args.openclaw_version, getattr(args, "primary", None), getattr(args, "apply", False)
     )
-    result = models.add(host, env, target, change) if action == "add" else models.sync(host, env, target, change)
-    if result.warning:
-        console.warn(result.warning)
+    edited = models.add(host, env, target, change) if action == "add" else models.sync(host, env, target, change)
+    if edited.warning:
+        console.warn(edited.warning)
     if action == "sync" and not change.apply:
-        return console.emit(result, args.json, _sync_report)
-    return console.emit(result, args.json, _edited)
+        return console.emit(edited, args.json, _sync_report)
+    return console.emit(edited, args.json, _edited)
 
 
 def _catalogue(result: models.Listed, console: Console) -> None:

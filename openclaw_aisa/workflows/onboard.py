@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .. import keys, merge
 from ..adapters import openclaw_exe, paths
@@ -17,6 +17,8 @@ from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import AuthChoice, AuthRequest, AuthResult, Provider
 from . import plugin, session, transaction
+
+SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Request:
     profile: str | None = None
     primary: str | None = None
     base_url: str | None = None
-    secret_mode: str = "ref"
+    secret_mode: SecretMode = "ref"
     refresh_models: bool = False
     openclaw_version: str | None = None
     openclaw: str | None = None
