@@ -41,7 +41,12 @@ def test_the_manifests_catalogue_is_plugin_toml(tmp_path):
 def test_the_manifest_declares_the_auth_choice_and_both_env_var_forms(tmp_path):
     manifest = generated(tmp_path)
     [choice] = manifest["providerAuthChoices"]
-    assert (choice["choiceId"], choice["cliFlag"], choice["optionKey"], choice["cliOption"]) == ("aisa-api-key", "--aisa-api-key", "aisaApiKey", "--aisa-api-key <key>")
+    assert (choice["choiceId"], choice["cliFlag"], choice["optionKey"], choice["cliOption"]) == (
+        "aisa-api-key",
+        "--aisa-api-key",
+        "aisaApiKey",
+        "--aisa-api-key <key>",
+    )
     assert manifest["setup"]["providers"] == [{"id": "aisa", "envVars": ["AISA_API_KEY"]}]
     assert manifest["providerAuthEnvVars"] == {"aisa": ["AISA_API_KEY"]}
     assert manifest["version"] == CATALOG.plugin.version and manifest["id"] == "aisa"
@@ -157,7 +162,9 @@ def agent_turn(openclaw, our_cli, home: Path, ref: str, env: dict | None = None,
 @pytest.mark.openclaw
 def test_openclaws_own_onboarding_with_the_plugin_makes_every_catalogue_model_usable(openclaw, our_cli, home, shim, fake_aisa):
     assert our_cli("plugin", "install", "--base-url", fake_aisa.base_url, **shim).returncode == 0
-    done = openclaw.run("onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home)
+    done = openclaw.run(
+        "onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert openclaw.validate(home)["valid"]
     listed = openclaw.aisa_models(home)
@@ -194,30 +201,32 @@ def test_openclaws_interactive_onboarding_asks_for_the_aisa_key_and_accepts_it(o
         pytest.skip("the interactive path is checked on 2026.9.6")
     assert our_cli("plugin", "install", **shim).returncode == 0
     env = sandbox_env(home, TERM="xterm-256color", PATH=f"{openclaw.node.parent}{os.pathsep}{os.environ['PATH']}")
-    child = pexpect.spawn(str(openclaw.node), [str(openclaw.entry), "onboard", "--auth-choice", "aisa-api-key"],
-                          cwd=str(home), env=env, encoding="utf-8", dimensions=(60, 200), timeout=90)
+    # Generous, for a loaded CI machine; it only bounds a hang: every answer waits for its prompt's text.
+    child = pexpect.spawn(
+        str(openclaw.node),
+        [str(openclaw.entry), "onboard", "--auth-choice", "aisa-api-key"],
+        cwd=str(home),
+        env=env,
+        encoding="utf-8",
+        dimensions=(60, 200),
+        timeout=300,
+    )
     try:
-        prompts = [r"Enter AIsa API key", r"Continue\?", r"Help make OpenClaw better", r"Setup mode", r"call your first agent"]
-        while child.expect(prompts) != 0:
-            _settle(child)  # answer once the prompt has drawn its default, as a person would
-            child.send("\r")
-        _settle(child)
-        child.send(KEY + "\r")
+        # Each answer goes only once its prompt is active ("◆": the submitted copy is "◇" and a note title
+        # can repeat the question) and has drawn the default the answer takes (the empty-input mark "_" for the key).
+        for prompt, answer in [
+            (r"◆  I understand this is personal-by-default.*Continue\?\r\n│  ● Yes\r\n", "\r"),
+            (r"◆  Help make OpenClaw better\?\r\n│  ● No thanks\r\n", "\r"),
+            (r"◆  Setup mode\r\n│  ● QuickStart", "\r"),
+            (r"◆  What should we call your first agent\?\r\n│  main", "\r"),
+            (r"◆  Enter AIsa API key\r\n│  _", KEY + "\r"),
+        ]:
+            child.expect(prompt)
+            child.send(answer)
         child.expect(r"Test AI access now")  # the next step: the key was taken
     finally:
         child.sendcontrol("c")
         child.close(force=True)
-
-
-def _settle(child, quiet: float = 1.0) -> None:
-    """Read until the terminal has been quiet for `quiet` seconds."""
-    import pexpect
-
-    while True:
-        try:
-            child.read_nonblocking(65536, timeout=quiet)
-        except pexpect.TIMEOUT:
-            return
 
 
 @pytest.mark.openclaw
@@ -225,7 +234,9 @@ def test_plugin_uninstall_after_native_onboarding_leaves_nothing_dangling(opencl
     from .conftest import read_json
 
     assert our_cli("plugin", "install", **shim).returncode == 0
-    done = openclaw.run("onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home)
+    done = openclaw.run(
+        "onboard", "--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", KEY, home=home
+    )
     assert done.returncode == 0, done.stderr
     refused = our_cli("plugin", "uninstall", "--non-interactive", **shim)
     assert refused.returncode == 2 and "--primary" in refused.stderr
@@ -252,7 +263,9 @@ def test_plugin_install_upgrades_an_older_bundle(openclaw, our_cli, home, shim, 
     """An older bundle, as a previous openclaw-aisa installed it, is replaced (3.31 has no --force)."""
     host = load_host()
     old = bundle.write_bundle(tmp_path / "old" / "aisa", AISA, list(host.auth_choices.values()), "0.0.1")
-    flags = ["--force", "--accept-capabilities"] if openclaw.version == "2026.9.6" else ["--force"] if openclaw.version == "2026.5.28" else []
+    flags = (
+        ["--force", "--accept-capabilities"] if openclaw.version == "2026.9.6" else ["--force"] if openclaw.version == "2026.5.28" else []
+    )
     assert openclaw.run("plugins", "install", str(old), *flags, home=home).returncode == 0
     assert plugins_row(openclaw, home)["version"] == "0.0.1"
     before = json.loads(our_cli("plugin", "status", "--json", **shim).stdout)
