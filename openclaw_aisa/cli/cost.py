@@ -25,18 +25,17 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 
 
 def _table(result: prices.Cost, console: Console) -> None:
-    report, provider = result.report, result.provider
+    provider = result.provider
     when = f"prices in force on {result.as_of}" if result.as_of else "latest known prices"
-    console.say(
-        f"{report['tokens_per_month']:,} tokens a month on {report['model']}, {report['input_share']:.0%} of them input, at {when} (USD):"
-    )
+    ref = provider.ref(result.model.id)
+    console.say(f"{result.tokens:,} tokens a month on {ref}, {result.input_share:.0%} of them input, at {when} (USD):")
     console.say(f"  {'SELLER':22} {'PER MONTH':>17} {'PER YEAR':>19}  {provider.label.upper() + ' SAVES A YEAR':>19}  AS OF")
-    for r in report["sellers"]:
+    for s in result.sellers:
+        p, r = s.projection, s.document()  # the figures as rounded for --json
         saves = "-" if r["yearly_saving"] is None else money(r["yearly_saving"], r.get("yearly_saving_high"), 0)
-        console.say(
-            f"  {r['name']:22} {money(r['monthly'], r['monthly_high'], 0):>17} {money(r['yearly'], r['yearly_high'], 0):>19}  {saves:>19}  {r['as_of']}{' !' if r['stale'] else ''}"
-        )
-    if report["tiered_note"]:
-        console.say(f"Note: {report['tiered_note']}.")
-    if any(r["stale"] for r in report["sellers"]):
+        monthly, yearly = money(r["monthly"], r["monthly_high"], 0), money(r["yearly"], r["yearly_high"], 0)
+        console.say(f"  {p.name:22} {monthly:>17} {yearly:>19}  {saves:>19}  {p.price.as_of.isoformat()}{' !' if s.quote.stale else ''}")
+    if result.tiered_note:
+        console.say(f"Note: {result.tiered_note}.")
+    if any(s.quote.stale for s in result.sellers):
         console.say(stale_note(provider))

@@ -65,36 +65,29 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     edited = models.add(host, env, target, change) if action == "add" else models.sync(host, env, target, change)
     if edited.warning:
         console.warn(edited.warning)
-    if action == "sync" and not change.apply:
-        return console.emit(edited, args.json, _sync_report)
     return console.emit(edited, args.json, _edited)
 
 
 def _catalogue(result: models.Listed, console: Console) -> None:
     console.say(f"{'MODEL':30} {'CONTEXT':>9} {'MAX OUT':>8} {'$/1M IN':>8} {'$/1M OUT':>9}  STATUS")
-    for r in result.models:
-        tags = (t for t in r.get("tags", []) if t == "translation")
-        status = ", ".join(
-            s
-            for s in (
-                "primary" if r["primary"] else "",
-                "configured" if r["configured"] else "not configured",
-                "" if r["curated"] else "not in catalogue",
-                *tags,
-            )
-            if s
-        )
-        if r["curated"]:
-            price = r["price"] or {"input": "-", "output": "-"}
-            console.say(f"{r['ref']:30} {r['context_window']:>9,} {r['max_tokens']:>8,} {price['input']:>8} {price['output']:>9}  {status}")
-        else:
-            console.say(f"{r['ref']:30} {'?':>9} {'?':>8} {'?':>8} {'?':>9}  {status}")
-    dates = sorted({r["price"]["as_of"] for r in result.models if r.get("price")})
+    dates = set()
+    for row in result.models:
+        m = row.model
+        translation = "translation" if m and "translation" in m.tags else ""
+        configured = "configured" if row.configured else "not configured"
+        status = ", ".join(s for s in ("primary" if row.primary else "", configured, "" if m else "not in catalogue", translation) if s)
+        if m is None:
+            console.say(f"{row.ref:30} {'?':>9} {'?':>8} {'?':>8} {'?':>9}  {status}")
+            continue
+        price = m.price(row.provider.id)
+        if price:
+            dates.add(price.as_of.isoformat())
+        cells = (price.input, price.output) if price else ("-", "-")
+        console.say(f"{row.ref:30} {m.context_window.value:>9,} {m.max_tokens.value:>8,} {cells[0]:>8} {cells[1]:>9}  {status}")
     if dates:
+        first, last = min(dates), max(dates)
         live = ", ".join(filter(None, {p.models_url or p.console_url for p in result.providers}))
-        console.say(
-            f"Prices in USD per 1M tokens, as of {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "") + "; live figures: " + live
-        )
+        console.say(f"Prices in USD per 1M tokens, as of {first}" + (f" to {last}" if last != first else "") + "; live figures: " + live)
 
 
 def _live(result: models.LiveListed, console: Console) -> None:
@@ -105,45 +98,43 @@ def _live(result: models.LiveListed, console: Console) -> None:
     kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
     console.say(f"{provider.label} serves {len(found.models)} models ({kinds}) at {result.base_url}, listed {models.ages(found)}")
     console.say(f"{'MODEL':36} {'KIND':10} STATUS")
-    for r in result.rows:
-        model = provider.model(r["id"])
+    for row in result.rows:
+        served, model = row.model, provider.model(row.model.id)
         status = ", ".join(
             filter(
                 None,
                 (
-                    "primary" if r["primary"] else "",
-                    "configured" if r["configured"] else "",
-                    "curated" if r["curated"] else "not curated",
+                    "primary" if row.primary else "",
+                    "configured" if row.configured else "",
+                    "curated" if served.curated else "not curated",
                     "translation" if model and model.is_translation else "",
                 ),
             )
         )
-        console.say(f"{r['ref']:36} {r['kind']:10} {status}")
+        console.say(f"{provider.ref(served.id):36} {served.kind:10} {status}")
     if result.gone:
         console.warn(f"configured but not served: {', '.join(provider.ref(i) for i in result.gone)} (`{PROG} models sync` shows the fix)")
     console.say(f"Add one: {PROG} models add ID   (curated models get catalogue metadata; others stated defaults)")
 
 
-def _sync_report(result: models.Edited, console: Console) -> None:
-    r, ref = result.report, result.provider.ref
-    console.say(f"Configured {result.provider.label} models no longer served: {', '.join(map(ref, r['gone'])) or 'none'}")
-    console.say(f"Curated models served and not configured: {', '.join(map(ref, r['new_curated'])) or 'none'}")
-    console.say(
-        f"Other chat models served ({len(r['new_other'])}): add one with `{PROG} models add ID` (`{PROG} models list --live` lists them)"
-    )
-    if r["gone"] or r["new_curated"]:
-        console.say(f"`{PROG} models sync --apply` removes the first and adds the second.")
-
-
 def _edited(result: models.Edited, console: Console) -> None:
-    r = result.report
-    if result.dry_run:
-        console.say(r["diff"].rstrip("\n") or "No changes.")
+    drift, ref = result.drift, result.provider.ref
+    if not result.attempted and drift is not None:
+        console.say(f"Configured {result.provider.label} models no longer served: {', '.join(map(ref, drift.gone)) or 'none'}")
+        console.say(f"Curated models served and not configured: {', '.join(map(ref, drift.new_curated)) or 'none'}")
+        console.say(
+            f"Other chat models served ({len(drift.new_other)}): add one with `{PROG} models add ID` (`{PROG} models list --live` lists them)"
+        )
+        if drift.gone or drift.new_curated:
+            console.say(f"`{PROG} models sync --apply` removes the first and adds the second.")
+        return
+    if result.diff is not None:
+        console.say(result.diff.rstrip("\n") or "No changes.")
         console.say("(dry run: nothing written)")
         return
-    if not r["applied"]:
+    if not result.applied:
         console.say(result.nothing)
         return
     console.say(f"Updated {result.config}")
-    for summary in r["changes"]:
+    for summary in result.changes:
         console.say(f"  + {summary}")

@@ -116,7 +116,7 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
         console.say(
             f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {plan.target_source}; --openclaw-version V targets one"
         )
-    console.say(result.plugin["summary"])
+    console.say(result.plugin.summary)
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {result.example_ref})")
 
 

@@ -28,21 +28,22 @@ def _table(result: prices.Prices, console: Console) -> None:
     when = f"in force on {result.as_of}" if result.as_of else "latest known"
     console.say(f"Prices in USD per 1M tokens ({when}); {provider.label}'s saving against each seller, input / output")
     stale = False
-    for m in result.report["models"]:
-        console.say(f"\n{m['ref']} ({m['name']})")
+    for priced in result.models:
+        console.say(f"\n{provider.ref(priced.model.id)} ({priced.model.name})")
         console.say(f"  {'SELLER':22} {'INPUT':>11} {'OUTPUT':>12} {'CACHE':>6}  {'SAVES':>13}  AS OF")
-        for q in m["quotes"]:
-            save = q[f"{provider.id}_saves_percent"]
+        for q in priced.quotes:
+            save = priced.saves(q)
             saves = f"{save['input']:.0f}% / {save['output']:.0f}%" if save and save["input"] is not None else "-"
-            for i, t in enumerate(q["tiers"]):
-                tier = f"  input <= {t['max_input_tokens'] // 1024}K" if t["max_input_tokens"] and len(q["tiers"]) > 1 else ""
-                cache = "-" if t["cache_read"] is None else money(t["cache_read"], None)
+            as_of = q.base.as_of.isoformat() + (" !" if q.stale else "")
+            for i, t in enumerate(q.tiers):
+                tier = f"  input <= {t.max_input_tokens // 1024}K" if t.max_input_tokens and len(q.tiers) > 1 else ""
+                cache = "-" if t.cache_read is None else money(t.cache_read, None)
                 first = i == 0
                 console.say(
-                    f"  {q['name'] if first else '':22} {money(t['input'], t['input_high']):>11} {money(t['output'], t['output_high']):>12} {cache:>6}  "
-                    f"{saves if first else '':>13}  {(q['as_of'] + (' !' if q['stale'] else '')) if first else '':13}{tier}"
+                    f"  {q.name if first else '':22} {money(t.input, t.input_high):>11} {money(t.output, t.output_high):>12} {cache:>6}  "
+                    f"{saves if first else '':>13}  {as_of if first else '':13}{tier}"
                 )
-            stale = stale or q["stale"]
+            stale = stale or q.stale
     console.say("")
     if stale:
         console.say(stale_note(provider))

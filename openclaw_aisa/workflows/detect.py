@@ -9,33 +9,41 @@ from typing import Any
 from .. import keys
 from ..adapters import paths
 from ..host import Host
+from ..types import Credential, Provider
 from . import transaction
+
+
+@dataclass(frozen=True)
+class Found:
+    """A provider's keys, the environment's first: OpenClaw uses an exported key over the .env's."""
+
+    provider: Provider
+    credentials: tuple[Credential, ...]
+
+    @property
+    def used(self) -> Credential | None:
+        return next((c for c in self.credentials if c.source == "environment"), self.credentials[0] if self.credentials else None)
+
+    def document(self) -> dict[str, Any]:
+        creds = [
+            {"env_var": c.env_var, "source": c.source, "masked": keys.mask(c.value), "used_by_openclaw": c is self.used}
+            for c in self.credentials
+        ]
+        return {"provider": self.provider.id, "label": self.provider.label, "credentials": creds}
 
 
 @dataclass(frozen=True)
 class Detected:
     dotenv: str
-    providers: tuple[dict[str, Any], ...]
+    providers: tuple[Found, ...]
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
-        return {"dotenv": self.dotenv, "providers": list(self.providers)}
+        return {"dotenv": self.dotenv, "providers": [p.document() for p in self.providers]}
 
 
 def detect(host: Host, env: Mapping[str, str], profile: str | None) -> Detected:
     loc = paths.locate(env, profile)
     found = host.detect(env, transaction.read_dotenv(loc)[2])
-    rows = []
-    for provider in host.providers.values():
-        creds = [c for c in found if c.provider == provider.id]
-        used = next((c for c in creds if c.source == "environment"), creds[0] if creds else None)
-        rows.append(
-            {
-                "provider": provider.id,
-                "label": provider.label,
-                "credentials": [
-                    {"env_var": c.env_var, "source": c.source, "masked": keys.mask(c.value), "used_by_openclaw": c is used} for c in creds
-                ],
-            }
-        )
-    return Detected(str(loc.dotenv), tuple(rows))
+    rows = tuple(Found(p, tuple(c for c in found if c.provider == p.id)) for p in host.providers.values())
+    return Detected(str(loc.dotenv), rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import merge, refs
@@ -12,9 +12,46 @@ from ..adapters import live, openclaw_exe, paths
 from ..errors import AisaError, UsageError
 from ..host import Host
 from ..schema import split_ref
-from ..types import Provider
+from ..types import Model, Provider
 from . import session, transaction
 from .session import PROG
+
+
+@dataclass(frozen=True)
+class Row:
+    """One model of `models list`: a catalogue model (`model` set) or one only the config has."""
+
+    provider: Provider
+    id: str
+    model: Model | None
+    configured: bool
+    primary: bool
+
+    @property
+    def ref(self) -> str:
+        return self.provider.ref(self.id)
+
+    def document(self) -> dict[str, Any]:
+        head = {"ref": self.ref, "provider": self.provider.id, "id": self.id}
+        m = self.model
+        if m is None:
+            return {**head, "curated": False, "configured": True, "primary": self.primary}
+        price = m.price(self.provider.id)
+        return {
+            **head,
+            "name": m.name,
+            "context_window": m.context_window.value,
+            "max_tokens": m.max_tokens.value,
+            "input": list(m.input),
+            "reasoning": m.reasoning,
+            "tags": list(m.tags),
+            "price": None
+            if price is None
+            else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
+            "curated": True,
+            "configured": self.configured,
+            "primary": self.primary,
+        }
 
 
 @dataclass(frozen=True)
@@ -23,12 +60,12 @@ class Listed:
 
     config: str
     primary: str | None
-    models: tuple[dict[str, Any], ...]
+    models: tuple[Row, ...]
     providers: tuple[Provider, ...]
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
-        return {"config": self.config, "primary": self.primary, "models": list(self.models)}
+        return {"config": self.config, "primary": self.primary, "models": [r.document() for r in self.models]}
 
 
 def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, provider_id: str | None) -> Listed:
@@ -38,42 +75,32 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
     if provider_id and provider_id not in host.providers:
         raise UsageError(f"unknown provider {provider_id!r}; registered: {', '.join(host.providers)}")
     providers = [host.providers[provider_id]] if provider_id else list(host.providers.values())
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     for provider in providers:
         configured = merge.configured_ids(config, provider.id)
-        for m in provider.models:
-            price = m.price(provider.id)
-            rows.append(
-                {
-                    "ref": provider.ref(m.id),
-                    "provider": provider.id,
-                    "id": m.id,
-                    "name": m.name,
-                    "context_window": m.context_window.value,
-                    "max_tokens": m.max_tokens.value,
-                    "input": list(m.input),
-                    "reasoning": m.reasoning,
-                    "tags": list(m.tags),
-                    "price": None
-                    if price is None
-                    else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
-                    "curated": True,
-                    "configured": m.id in configured,
-                    "primary": provider.ref(m.id) == primary,
-                }
-            )
-        for extra in [i for i in configured if provider.model(i) is None]:
-            rows.append(
-                {
-                    "ref": provider.ref(extra),
-                    "provider": provider.id,
-                    "id": extra,
-                    "curated": False,
-                    "configured": True,
-                    "primary": provider.ref(extra) == primary,
-                }
-            )
+        rows += [Row(provider, m.id, m, m.id in configured, provider.ref(m.id) == primary) for m in provider.models]
+        rows += [Row(provider, i, None, True, provider.ref(i) == primary) for i in configured if provider.model(i) is None]
     return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    provider: Provider
+    model: live.LiveModel
+    configured: bool
+    primary: bool
+
+    def document(self) -> dict[str, Any]:
+        m = self.model
+        return {
+            "ref": self.provider.ref(m.id),
+            "id": m.id,
+            "kind": m.kind,
+            "owned_by": m.owned_by,
+            "curated": m.curated,
+            "configured": self.configured,
+            "primary": self.primary,
+        }
 
 
 @dataclass(frozen=True)
@@ -83,12 +110,18 @@ class LiveListed:
     provider: Provider
     base_url: str
     found: live.Listing
-    rows: tuple[dict[str, Any], ...]
+    rows: tuple[LiveRow, ...]
     gone: tuple[str, ...]  # configured, not served
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "source": self.found.source, "fetched_at": self.found.fetched_at, "models": list(self.rows)}
+        found = self.found
+        return {
+            "base_url": self.base_url,
+            "source": found.source,
+            "fetched_at": found.fetched_at,
+            "models": [r.document() for r in self.rows],
+        }
 
 
 def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, refresh: bool = False, kind: str | None = None) -> LiveListed:
@@ -97,17 +130,7 @@ def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, ref
     configured = set(merge.configured_ids(s.snapshot.data, s.provider.id))
     primary = merge.current_primary(s.snapshot.data)
     rows = tuple(
-        {
-            "ref": s.provider.ref(m.id),
-            "id": m.id,
-            "kind": m.kind,
-            "owned_by": m.owned_by,
-            "curated": m.curated,
-            "configured": m.id in configured,
-            "primary": s.provider.ref(m.id) == primary,
-        }
-        for m in found.models
-        if not kind or m.kind == kind
+        LiveRow(s.provider, m, m.id in configured, s.provider.ref(m.id) == primary) for m in found.models if not kind or m.kind == kind
     )
     return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
 
@@ -137,23 +160,53 @@ def set_primary(host: Host, env: Mapping[str, str], profile: str | None, ref: st
 
 
 @dataclass(frozen=True)
+class Drift:
+    """What `models sync` finds: configured ids no longer served, and served chat ids not configured."""
+
+    base_url: str
+    source: str
+    gone: tuple[str, ...]
+    new_curated: tuple[str, ...]
+    new_other: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Edited:
-    """`models add --json` and `models sync --json`: the report, the changes, and the diff of a dry run."""
+    """`models add --json` and `models sync --json`: what changed (or would: `diff`), and sync's drift."""
 
     provider: Provider
-    report: dict[str, Any]
     config: str
     nothing: str  # what to say when nothing changed
-    dry_run: bool
+    drift: Drift | None = None  # sync only
+    changes: tuple[str, ...] = ()
+    applied: bool = False
+    diff: str | None = None  # a dry run's diff
+    attempted: bool = True  # False: sync without --apply only reports
     warning: str = ""
     exit_code: int = 0
 
-    @property
-    def applied(self) -> bool:
-        return bool(self.report.get("applied"))
-
     def document(self) -> dict[str, Any]:
-        return self.report
+        doc: dict[str, Any] = {}
+        if self.drift is not None:
+            d = self.drift
+            doc = {
+                "base_url": d.base_url,
+                "source": d.source,
+                "gone": list(d.gone),
+                "new_curated": list(d.new_curated),
+                "new_other": list(d.new_other),
+                "applied": False,
+                "changes": [],
+            }
+            if not self.attempted:
+                return doc
+        doc["config"] = self.config
+        doc["changes"] = list(self.changes)
+        if self.diff is not None:
+            doc["diff"] = self.diff
+        else:
+            doc["applied"] = self.applied
+        return doc
 
 
 @dataclass(frozen=True)
@@ -197,7 +250,9 @@ def add(host: Host, env: Mapping[str, str], target: session.Target, change: Chan
     def transform(config: dict[str, Any]) -> merge.Merged:
         return merge.add_models(config, s.provider, ids, version)
 
-    return _apply(s, env, transform, change.dry_run, {}, f"already configured: {', '.join(s.provider.ref(i) for i in ids)}", found.warning)
+    return _apply(
+        s, env, transform, change.dry_run, None, f"already configured: {', '.join(s.provider.ref(i) for i in ids)}", found.warning
+    )
 
 
 def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Change) -> Edited:
@@ -212,17 +267,9 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
         if m.id in served and m.id not in configured and (e := found.get(m.id)) is not None and e.kind == "chat"
     ]
     other_new = [i for i in found.chat_ids if i not in configured and i not in curated_new]
-    report: dict[str, Any] = {
-        "base_url": s.base_url,
-        "source": found.source,
-        "gone": gone,
-        "new_curated": curated_new,
-        "new_other": other_new,
-        "applied": False,
-        "changes": [],
-    }
+    drift = Drift(s.base_url, found.source, tuple(gone), tuple(curated_new), tuple(other_new))
     if not change.apply:
-        return Edited(s.provider, report, str(s.loc.config), "", False, found.warning)
+        return Edited(s.provider, str(s.loc.config), "", drift, attempted=False, warning=found.warning)
     if found.source != "live":
         raise AisaError(
             f"models sync --apply needs {s.provider.label}'s current list, and it could not be fetched ({found.warning}); nothing was written"
@@ -234,7 +281,7 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
         added = merge.add_models(removed.config, s.provider, curated_new, version)
         return merge.Merged(added.config, removed.changes + added.changes, removed.notes + added.notes)
 
-    return _apply(s, env, transform, change.dry_run, report, "in sync: nothing to change", found.warning)
+    return _apply(s, env, transform, change.dry_run, drift, "in sync: nothing to change", found.warning)
 
 
 def _apply(
@@ -242,20 +289,22 @@ def _apply(
     env: Mapping[str, str],
     transform: transaction.Transform,
     dry_run: bool,
-    report: dict[str, Any],
+    drift: Drift | None,
     nothing: str,
     warning: str,
 ) -> Edited:
     planned = transaction.plan(s.loc, transform)
-    report = dict(report, config=str(s.loc.config))
-    report["changes"] = [c.summary for c in planned.merged.changes if c.summary]
+    base = Edited(s.provider, str(s.loc.config), nothing, drift, warning=warning)
     if dry_run:
         secrets = transaction.secrets_in_play(s.provider, env, s.dotenv, planned.snapshot.data)
-        report["diff"] = transaction.preview(s.loc, planned, secrets=secrets)
-        return Edited(s.provider, report, str(s.loc.config), nothing, True, warning)
+        diff = transaction.preview(s.loc, planned, secrets=secrets)
+        return replace(base, changes=_summaries(planned.merged), diff=diff)
     committed = transaction.commit(s.loc, env, transform, planned)
-    report.update(applied=committed.written, changes=[c.summary for c in committed.merged.changes if c.summary])
-    return Edited(s.provider, report, str(s.loc.config), nothing, False, warning)
+    return replace(base, changes=_summaries(committed.merged), applied=committed.written)
+
+
+def _summaries(merged: merge.Merged) -> tuple[str, ...]:
+    return tuple(c.summary for c in merged.changes if c.summary)
 
 
 def ages(found: live.Listing) -> str:

@@ -185,7 +185,7 @@ class Onboarded:
     committed: transaction.Committed
     verified: Verified
     warnings: tuple[str, ...]
-    plugin: dict[str, Any]
+    plugin: PluginStep
     exit_code: int = 0
 
     @property
@@ -224,7 +224,7 @@ class Onboarded:
                 "verified": self.verified.verified,
                 "models_visible": self.verified.models,
             },
-            "plugin": self.plugin,
+            "plugin": self.plugin.document(),
         }
 
 
@@ -246,26 +246,33 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
     return Onboarded(plan, committed, verified, tuple(warnings), installed)
 
 
-def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PluginStep:
+    """Onboarding's install of the native plugin: the bundle installed, or why not, in one line."""
+
+    bundle: plugin.Bundle | None
+    summary: str
+
+    def document(self) -> dict[str, Any]:
+        head = self.bundle.document() if self.bundle else {}
+        return {**head, "installed": self.bundle is not None, "summary": self.summary}
+
+
+def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> PluginStep:
     """Install the native plugin when an openclaw command is at hand, so OpenClaw's own commands work too."""
     provider, command = plan.provider, plan.command
     if not plan.request.install_plugin:
-        return {
-            "installed": False,
-            "summary": "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`",
-        }
+        return PluginStep(None, "Native OpenClaw plugin: skipped (--no-plugin); add it later with `openclaw-aisa plugin install`")
     version = openclaw_exe.version(command, env) if command else None
     if command is None or version is None:
-        return {
-            "installed": False,
-            "summary": "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)",
-        }
-    report = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
-    report.update(
-        installed=True,
-        summary=f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {report['plugin_version']} ({report['status']})",
+        return PluginStep(
+            None,
+            "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)",
+        )
+    b = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
+    return PluginStep(
+        b, f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {b.plugin_version} ({b.status})"
     )
-    return report
 
 
 def _key_warnings(choice: AuthChoice, key: keys.Key, env: Mapping[str, str], dotenv: Mapping[str, str], loc: paths.Location) -> list[str]:

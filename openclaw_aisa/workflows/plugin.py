@@ -43,34 +43,58 @@ def find_openclaw(env: Mapping[str, str], explicit: str | None) -> tuple[Path, s
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """What installing the bundle did: which openclaw, the command line used, and what OpenClaw reports."""
+
+    openclaw: str
+    openclaw_version: str
+    plugin: str
+    plugin_version: str
+    command: str
+    enabled: bool | None
+    status: str | None
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "openclaw": self.openclaw,
+            "openclaw_version": self.openclaw_version,
+            "plugin": self.plugin,
+            "plugin_version": self.plugin_version,
+            "command": self.command,
+            "enabled": self.enabled,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
 class Installed:
     """`plugin install --json`."""
 
-    report: dict[str, Any]
+    bundle: Bundle
     provider: Provider
     auth_choice: str
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
-        return self.report
+        return self.bundle.document()
 
 
 def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
     provider = session.pick_provider(host, request.provider)
     command, version = find_openclaw(env, request.openclaw)
     base_url = _check_base_url(request.base_url) if request.base_url else None
-    report = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
-    if report["status"] != "loaded":
+    bundle = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
+    if bundle.status != "loaded":
         raise AisaError(
-            f"OpenClaw {version} installed the {provider.id} plugin but reports it {report['status'] or 'missing'}; see `openclaw plugins list`"
+            f"OpenClaw {version} installed the {provider.id} plugin but reports it {bundle.status or 'missing'}; see `openclaw plugins list`"
         )
     choice = next(iter(c.id for c in host.auth_choices.values() if c.provider == provider.id), "")
-    return Installed(report, provider, choice)
+    return Installed(bundle, provider, choice)
 
 
 def install_bundle(
     host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None
-) -> dict[str, Any]:
+) -> Bundle:
     """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened.
 
     Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
@@ -92,15 +116,8 @@ def install_bundle(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
-    return {
-        "openclaw": str(command),
-        "openclaw_version": version,
-        "plugin": provider.id,
-        "plugin_version": package_version(),
-        "command": "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used),
-        "enabled": entry.get("enabled"),
-        "status": entry.get("status"),
-    }
+    line = "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used)
+    return Bundle(str(command), version, provider.id, package_version(), line, entry.get("enabled"), entry.get("status"))
 
 
 @dataclass(frozen=True)

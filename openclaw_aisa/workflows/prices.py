@@ -35,60 +35,111 @@ def catalogue_model(provider: Provider, wanted: str) -> Model:
 
 
 @dataclass(frozen=True)
+class Priced:
+    """A model's quotes, the provider's own first, with the provider's saving against each other seller."""
+
+    provider: Provider
+    model: Model
+    quotes: tuple[pricing.Quote, ...]
+
+    def saves(self, quote: pricing.Quote) -> dict[str, float | None] | None:
+        ours = next((q for q in self.quotes if q.seller == self.provider.id), None)
+        if ours is None or quote is ours:
+            return None
+        return {"input": pricing.saving(ours.base.input, quote.base.input), "output": pricing.saving(ours.base.output, quote.base.output)}
+
+    def document(self) -> dict[str, Any]:
+        return {"ref": self.provider.ref(self.model.id), "name": self.model.name, "quotes": [self._quote(q) for q in self.quotes]}
+
+    def _quote(self, q: pricing.Quote) -> dict[str, Any]:
+        tiers = [
+            {
+                "max_input_tokens": t.max_input_tokens,
+                "input": t.input,
+                "output": t.output,
+                "cache_read": t.cache_read,
+                "input_high": t.input_high,
+                "output_high": t.output_high,
+            }
+            for t in q.tiers
+        ]
+        return {
+            "seller": q.seller,
+            "name": q.name,
+            "as_of": q.base.as_of.isoformat(),
+            "source": q.base.source,
+            "stale": q.stale,
+            "tiers": tiers,
+            f"{self.provider.id}_saves_percent": self.saves(q),
+        }
+
+
+@dataclass(frozen=True)
 class Prices:
     """`pricing --json`."""
 
     provider: Provider
+    as_of_text: str | None
     as_of: dt.date | None
-    report: dict[str, Any]
+    today: dt.date
+    models: tuple[Priced, ...]
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
-        return self.report
+        p = self.provider
+        return {
+            "as_of": self.as_of_text,
+            "today": self.today.isoformat(),
+            "stale_after_days": pricing.STALE_AFTER_DAYS,
+            "check": [u for u in (p.models_url, p.console_url) if u],
+            "models": [m.document() for m in self.models],
+        }
 
 
 def prices(host: Host, provider_id: str | None, models: tuple[str, ...], as_of_text: str | None) -> Prices:
     provider = session.pick_provider(host, provider_id)
     as_of, today = parse_date(as_of_text), dt.date.today()
     chosen = [catalogue_model(provider, m) for m in models] if models else [m for m in provider.models if m.prices]
-    report: dict[str, Any] = {
-        "as_of": as_of_text,
-        "today": today.isoformat(),
-        "stale_after_days": pricing.STALE_AFTER_DAYS,
-        "check": [u for u in (provider.models_url, provider.console_url) if u],
-        "models": [],
-    }
-    for model in chosen:
-        quotes = pricing.quotes(provider, model, as_of, today)
-        ours = next((q for q in quotes if q.seller == provider.id), None)
-        rows = []
-        for q in quotes:
-            save = None
-            if ours and q is not ours:
-                save = {"input": pricing.saving(ours.base.input, q.base.input), "output": pricing.saving(ours.base.output, q.base.output)}
-            rows.append(
-                {
-                    "seller": q.seller,
-                    "name": q.name,
-                    "as_of": q.base.as_of.isoformat(),
-                    "source": q.base.source,
-                    "stale": q.stale,
-                    "tiers": [
-                        {
-                            "max_input_tokens": t.max_input_tokens,
-                            "input": t.input,
-                            "output": t.output,
-                            "cache_read": t.cache_read,
-                            "input_high": t.input_high,
-                            "output_high": t.output_high,
-                        }
-                        for t in q.tiers
-                    ],
-                    f"{provider.id}_saves_percent": save,
-                }
-            )
-        report["models"].append({"ref": provider.ref(model.id), "name": model.name, "quotes": rows})
-    return Prices(provider, as_of, report)
+    priced = tuple(Priced(provider, m, tuple(pricing.quotes(provider, m, as_of, today))) for m in chosen)
+    return Prices(provider, as_of_text, as_of, today, priced)
+
+
+@dataclass(frozen=True)
+class Seller:
+    """One seller's projected cost, and how much more it costs a year than the provider (None for the provider)."""
+
+    quote: pricing.Quote
+    projection: pricing.Projection
+    saving: float | None = None
+    saving_high: float | None = None
+
+    def document(self) -> dict[str, Any]:
+        p = self.projection
+
+        def cents(x: float | None) -> float | None:
+            return None if x is None else round(x, 2)
+
+        doc: dict[str, Any] = {
+            "seller": p.seller,
+            "name": p.name,
+            "monthly": round(p.monthly, 2),
+            "monthly_high": cents(p.monthly_high),
+            "yearly": round(p.yearly, 2),
+            "yearly_high": cents(p.yearly_high),
+            "price": {
+                "input": p.price.input,
+                "output": p.price.output,
+                "input_high": p.price.input_high,
+                "output_high": p.price.output_high,
+            },
+            "as_of": p.price.as_of.isoformat(),
+            "source": p.price.source,
+            "stale": self.quote.stale,
+            "yearly_saving": cents(self.saving),
+        }
+        if self.saving is not None:
+            doc["yearly_saving_high"] = cents(self.saving_high)
+        return doc
 
 
 @dataclass(frozen=True)
@@ -96,12 +147,28 @@ class Cost:
     """`cost --json`."""
 
     provider: Provider
+    model: Model
+    tokens: int
+    input_share: float
+    as_of_text: str | None
     as_of: dt.date | None
-    report: dict[str, Any]
+    sellers: tuple[Seller, ...]
+    tiered: bool
     exit_code: int = 0
 
+    @property
+    def tiered_note(self) -> str | None:
+        return "tiered prices: the first tier (requests under its input limit) is used" if self.tiered else None
+
     def document(self) -> dict[str, Any]:
-        return self.report
+        return {
+            "model": self.provider.ref(self.model.id),
+            "tokens_per_month": self.tokens,
+            "input_share": self.input_share,
+            "as_of": self.as_of_text,
+            "tiered_note": self.tiered_note,
+            "sellers": [s.document() for s in self.sellers],
+        }
 
 
 def cost(host: Host, provider_id: str | None, model_ref: str, tokens_text: str, input_share: float, as_of_text: str | None) -> Cost:
@@ -114,37 +181,11 @@ def cost(host: Host, provider_id: str | None, model_ref: str, tokens_text: str, 
         raise UsageError(f"no price for {model.id} in force on {as_of}; `{PROG} pricing --model {model.id}` shows the dates known")
     projections = [(q, pricing.project(q, tokens, input_share)) for q in quotes]
     ours = next((p for q, p in projections if q.seller == provider.id), None)
-    rows = []
+    sellers = []
     for q, p in projections:
-        row: dict[str, Any] = {
-            "seller": p.seller,
-            "name": p.name,
-            "monthly": round(p.monthly, 2),
-            "monthly_high": None if p.monthly_high is None else round(p.monthly_high, 2),
-            "yearly": round(p.yearly, 2),
-            "yearly_high": None if p.yearly_high is None else round(p.yearly_high, 2),
-            "price": {
-                "input": p.price.input,
-                "output": p.price.output,
-                "input_high": p.price.input_high,
-                "output_high": p.price.output_high,
-            },
-            "as_of": p.price.as_of.isoformat(),
-            "source": p.price.source,
-            "stale": q.stale,
-            "yearly_saving": None,
-        }
-        if ours is not None and p is not ours:
-            row["yearly_saving"] = round(p.yearly - ours.yearly, 2)
-            row["yearly_saving_high"] = None if p.yearly_high is None else round(p.yearly_high - ours.yearly, 2)
-        rows.append(row)
-    tiered = any(len(q.tiers) > 1 for q in quotes)
-    report = {
-        "model": provider.ref(model.id),
-        "tokens_per_month": tokens,
-        "input_share": input_share,
-        "as_of": as_of_text,
-        "tiered_note": "tiered prices: the first tier (requests under its input limit) is used" if tiered else None,
-        "sellers": rows,
-    }
-    return Cost(provider, as_of, report)
+        if ours is None or p is ours:
+            sellers.append(Seller(q, p))
+        else:
+            high = None if p.yearly_high is None else p.yearly_high - ours.yearly
+            sellers.append(Seller(q, p, p.yearly - ours.yearly, high))
+    return Cost(provider, model, tokens, input_share, as_of_text, as_of, tuple(sellers), any(len(q.tiers) > 1 for q in quotes))
