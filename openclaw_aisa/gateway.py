@@ -12,10 +12,9 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict
-from urllib.parse import urlsplit
 
-from .errors import AisaError, UsageError
-from .keys import mask
+from .errors import AisaError
+from .keys import redact
 from .refs import suggest
 
 CONSOLE = "https://console.aisa.one"
@@ -40,7 +39,6 @@ HINTS = (
 )
 _NO_CHANNEL = re.compile(r"no available channel for model\s+(\S+)|模型\s*(\S+?)\s*无可用渠道|无可用渠道", re.I)
 _REQUEST_ID = re.compile(r"\(request id: ([^)\s]+)\)")
-_SECRET = re.compile(r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}")
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 RETRY_STATUSES = frozenset({408, 409, 429})
@@ -146,11 +144,6 @@ class GatewayTimeout(GatewayError):
 
 class StreamBroken(GatewayError):
     """The stream stopped before its end; not retried, since part of the answer was already delivered."""
-
-
-def redact(text: str) -> str:
-    """Mask anything in `text` that looks like an API key, so vendor messages cannot leak one."""
-    return _SECRET.sub(lambda m: mask(m.group(0)), text)
 
 
 def parse_error(status: int, body: bytes, headers: Mapping[str, str], model: str | None = None) -> GatewayError:
@@ -283,39 +276,3 @@ def retry_delay(
 
         rng = random.random
     return min(INITIAL_DELAY * 2.0**attempt, MAX_DELAY) * (1 - 0.25 * rng())
-
-
-def check_base_url(url: str) -> str:
-    """https, or plain http only to this machine, and no credentials in the URL: the key rides along."""
-    if re.search(r"[\x00-\x20\x7f]", url.strip()):  # urlsplit silently drops tabs and newlines
-        raise UsageError("--base-url contains a space or control character; paste the URL alone, e.g. https://api.aisa.one/v1")
-    parts = urlsplit(url.strip())
-    if parts.username or parts.password:
-        raise UsageError("--base-url must not carry credentials (user:password@); the key goes in the key flag or env var")
-    shown = redact(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"--base-url {shown!r} is not an http(s) URL; use e.g. https://api.aisa.one/v1")
-    try:
-        _ = parts.port  # urlsplit checks the port only when asked
-    except ValueError:
-        raise UsageError(
-            f"--base-url {shown!r} has an invalid port; use e.g. https://api.aisa.one/v1 or http://127.0.0.1:8080/v1"
-        ) from None
-    if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
-        raise UsageError(
-            f"--base-url {shown!r} has a query or fragment, but OpenClaw appends /chat/completions to it; drop the ?... or #..."
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(f"--base-url {shown!r} is plain http to a remote host, which would send the key in clear; use https://")
-    return url.strip().rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

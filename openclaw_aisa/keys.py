@@ -80,3 +80,11 @@ def set_dotenv(text: str, var: str, value: str | None) -> str:
     if value is not None and not placed:
         out.append(f"{var}={value}")
     return "\n".join(out) + "\n" if out else ""
+
+
+_KEY_LIKE = re.compile(r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}")
+
+
+def redact(text: str) -> str:
+    """Mask anything in `text` that looks like an API key, so vendor messages cannot leak one."""
+    return _KEY_LIKE.sub(lambda m: mask(m.group(0)), text)

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
-from .schema import env_ref, model_entry, parse_version, since, split_ref
+from .schema import configured_ids, current_primary, dig, env_ref, model_entry, parse_version, since, split_ref
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
@@ -368,30 +368,6 @@ def rename_refs(edit: Edit, renames: dict[str, str]) -> None:
 
 def _dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def dig(config: Any, *keys: str) -> Any:
-    """The value under `keys`, or None where any step is missing or not an object (for reading only)."""
-    for key in keys:
-        if not isinstance(config, dict):
-            return None
-        config = config.get(key)
-    return config
-
-
-def configured_ids(config: dict[str, Any], provider_id: str) -> list[str]:
-    """The model ids in `models.providers.<id>.models`, ignoring malformed entries."""
-    models = dig(config, "models", "providers", provider_id, "models")
-    return [m["id"] for m in models if isinstance(m, dict) and isinstance(m.get("id"), str)] if isinstance(models, list) else []
-
-
-def current_primary(config: dict[str, Any]) -> str | None:
-    model = dig(config, "agents", "defaults", "model")
-    if isinstance(model, str):
-        return model or None
-    if isinstance(model, dict) and isinstance(model.get("primary"), str):
-        return model["primary"] or None
-    return None
 
 
 def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:

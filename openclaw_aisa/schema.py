@@ -168,3 +168,30 @@ def accepted_keys(level: KeyLevel, version: str | None) -> frozenset[str]:
 def versions_accepting(level: KeyLevel, key: str) -> tuple[str, ...]:
     """The supported versions that accept `key` at `level` (empty: none does)."""
     return tuple(v for v in SUPPORTED if key in ACCEPTED_KEYS[v][level])
+
+
+# --- reading a config: where things are ------------------------------------------------------
+
+
+def dig(config: Any, *keys: str) -> Any:
+    """The value under `keys`, or None where any step is missing or not an object (for reading only)."""
+    for key in keys:
+        if not isinstance(config, dict):
+            return None
+        config = config.get(key)
+    return config
+
+
+def configured_ids(config: dict[str, Any], provider_id: str) -> list[str]:
+    """The model ids in `models.providers.<id>.models`, ignoring malformed entries."""
+    models = dig(config, "models", "providers", provider_id, "models")
+    return [m["id"] for m in models if isinstance(m, dict) and isinstance(m.get("id"), str)] if isinstance(models, list) else []
+
+
+def current_primary(config: dict[str, Any]) -> str | None:
+    model = dig(config, "agents", "defaults", "model")
+    if isinstance(model, str):
+        return model or None
+    if isinstance(model, dict) and isinstance(model.get("primary"), str):
+        return model["primary"] or None
+    return None

@@ -18,12 +18,12 @@ from openclaw_aisa.gateway import (
     RouteNotSupported,
     UnknownModel,
     UpstreamError,
-    check_base_url,
     parse_error,
     retry_delay,
     should_retry,
-    suggest,
 )
+from openclaw_aisa.refs import suggest
+from openclaw_aisa.urls import check_base_url
 
 from .conftest import KEY
 

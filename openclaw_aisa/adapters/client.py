@@ -20,6 +20,7 @@ from ..catalog import load_catalog
 from ..errors import UsageError
 from ..gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
 from ..keys import mask
+from ..urls import check_base_url
 
 MAX_REDIRECTS = 3
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -80,7 +81,7 @@ class AisaClient:
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ):
-        self.base_url = gateway.check_base_url(base_url)
+        self.base_url = check_base_url(base_url)
         if not key or re.search(r"[\s\x00-\x1f\x7f]", key):
             raise UsageError("the API key is empty or contains a space or control character; paste it exactly as issued")
         self.timeouts, self.max_retries, self.max_retry_wait, self.sleep = timeouts, max_retries, max_retry_wait, sleep

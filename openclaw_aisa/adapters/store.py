@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, ConflictError
+from ..errors import ConfigError, ConflictError, UsageError
+from ..keys import parse_dotenv
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
 LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock
@@ -138,6 +139,38 @@ def read_config(path: Path) -> Snapshot:
         return Snapshot(path, None, {})
     data, was_json5 = parse(raw, path)
     return Snapshot(path, raw, data, was_json5)
+
+
+def read_checked(path: Path) -> Snapshot:
+    """The config as `read_config` reads it, refused when its `models` or `agents` come from a top-level
+    `$include`: we would neither see the whole of them nor be able to edit them."""
+    snapshot = read_config(path)
+    _refuse_root_include(snapshot, path)
+    return snapshot
+
+
+def _refuse_root_include(snapshot: Snapshot, path: Path) -> None:
+    """A top-level `$include` is fine unless what it includes holds `models` or `agents` (which we edit)."""
+    include = snapshot.data.get("$include")
+    if include is None:
+        return
+    for name in include if isinstance(include, list) else [include]:
+        target = path.parent / str(name)
+        raw = read_bytes(target)
+        data = parse(raw, target)[0] if raw else {}
+        touched = sorted(set(data) & {"models", "agents", "$include"})
+        if touched:
+            raise UsageError(
+                f"{path}: {', '.join(touched)} come(s) from $include {name}: openclaw-aisa does not edit included files; "
+                "add the block there by hand (openclaw-aisa onboard --dry-run shows it)"
+            )
+
+
+def read_dotenv(path: Path) -> tuple[bytes | None, str, dict[str, str]]:
+    """A `.env` file's bytes (None: no file), their text and the variables it sets."""
+    raw = read_bytes(path)
+    text = (raw or b"").decode("utf-8", "replace")
+    return raw, text, parse_dotenv(text)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -41,7 +41,7 @@ class Parser(argparse.ArgumentParser):
     """Usage errors in one line, as every other error: what is wrong, and where the help is."""
 
     def error(self, message: str) -> NoReturn:
-        from ..gateway import redact  # argparse repeats what it did not understand: a key pasted in the wrong place too
+        from ..keys import redact  # argparse repeats what it did not understand: a key pasted in the wrong place too
 
         self.exit(2, f"{self.prog}: error: {redact(message)}; see `{self.prog} --help`\n")
 

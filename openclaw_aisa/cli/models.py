@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..host import Host
-from ..workflows import models, session
+from ..workflows import catalogue
 from . import PROG
 from .output import Console
+
+if TYPE_CHECKING:
+    from ..workflows import models
 
 
 def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
@@ -44,21 +48,23 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
 def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     action = args.models_command
     if action == "set":
-        result = models.set_primary(host, env, args.profile, args.ref)
+        result = catalogue.set_primary(host, env, args.profile, args.ref)
         for summary in result.changes:
             console.say(f"  + {summary}")
         console.say(f"Primary model: {result.ref}" + ("" if result.written else " (already)"))
         return result.exit_code
+    if action == "list" and not args.live:
+        if args.refresh or args.kind or args.base_url:
+            raise UsageError("--refresh, --kind and --base-url go with --live")
+        return console.emit(catalogue.list_catalogue(host, env, args.profile, args.provider), args.json, _catalogue)
+    from ..workflows import models, session  # what the provider serves: only these actions load the network side
+
     target = session.Target(args.provider, args.profile, args.base_url, args.timeout)
-    if action == "list" and args.live:
+    if action == "list":
         listed = models.list_live(host, env, target, refresh=args.refresh, kind=args.kind)
         if listed.found.warning:
             console.warn(listed.found.warning)
         return console.emit(listed, args.json, _live)
-    if action == "list":
-        if args.refresh or args.kind or args.base_url:
-            raise UsageError("--refresh, --kind and --base-url go with --live")
-        return console.emit(models.list_catalogue(host, env, args.profile, args.provider), args.json, _catalogue)
     change = models.Change(
         tuple(getattr(args, "ids", ())), args.dry_run, args.openclaw_version, getattr(args, "primary", None), getattr(args, "apply", False)
     )
@@ -68,7 +74,7 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     return console.emit(edited, args.json, _edited)
 
 
-def _catalogue(result: models.Listed, console: Console) -> None:
+def _catalogue(result: catalogue.Listed, console: Console) -> None:
     console.say(f"{'MODEL':30} {'CONTEXT':>9} {'MAX OUT':>8} {'$/1M IN':>8} {'$/1M OUT':>9}  STATUS")
     dates = set()
     for row in result.models:
@@ -96,7 +102,7 @@ def _live(result: models.LiveListed, console: Console) -> None:
     for m in found.models:
         counts[m.kind] = counts.get(m.kind, 0) + 1
     kinds = ", ".join(f"{n} {k}" for k, n in counts.items())
-    console.say(f"{provider.label} serves {len(found.models)} models ({kinds}) at {result.base_url}, listed {models.ages(found)}")
+    console.say(f"{provider.label} serves {len(found.models)} models ({kinds}) at {result.base_url}, listed {result.listed_when}")
     console.say(f"{'MODEL':36} {'KIND':10} STATUS")
     for row in result.rows:
         served, model = row.model, provider.model(row.model.id)

@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..host import Host
 from ..schema import SUPPORTED
 from ..types import AuthChoice
+from ..urls import check_base_url
 from ..workflows import onboard
 from .output import Console
 
@@ -43,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
 
 def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     choice = _pick_choice(args, host, console)
-    base_url = _check_base_url(args.base_url) if args.base_url else None
+    base_url = check_base_url(args.base_url) if args.base_url else None
     key = _key(args, host, env, choice, console)
     persist = args.persist_key
     if key.source == "environment" and not persist and args.secret_input_mode == "ref" and console.interactive:
@@ -156,9 +157,3 @@ def _key(args: argparse.Namespace, host: Host, env: Mapping[str, str], choice: A
         where = f" (get one at {choice.key_url})" if choice.key_url else ""
         return keys.Key(keys.clean(console.secret((choice.prompt or f"Enter {what}") + where), what), "prompt")
     raise UsageError(f"no {what} given: pass {choice.cli_flag} KEY ('-' reads it from stdin) or export {choice.env_var}")
-
-
-def _check_base_url(url: str) -> str:
-    from ..gateway import check_base_url  # only when --base-url is given: gateway's imports cost time
-
-    return check_base_url(url)

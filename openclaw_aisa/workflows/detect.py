@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import keys
-from ..adapters import paths
+from ..adapters import paths, store
 from ..host import Host
 from ..types import Credential, Provider
-from . import transaction
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,6 @@ class Detected:
 
 def detect(host: Host, env: Mapping[str, str], profile: str | None) -> Detected:
     loc = paths.locate(env, profile)
-    found = host.detect(env, transaction.read_dotenv(loc)[2])
+    found = host.detect(env, store.read_dotenv(loc.dotenv)[2])
     rows = tuple(Found(p, tuple(c for c in found if c.provider == p.id)) for p in host.providers.values())
     return Detected(str(loc.dotenv), rows)

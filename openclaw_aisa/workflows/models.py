@@ -1,4 +1,4 @@
-"""`models list`, `models list --live`, `models set`, `models add`, `models sync`."""
+"""`models list --live`, `models add`, `models sync`: the models the provider serves now, into the config."""
 
 from __future__ import annotations
 
@@ -7,80 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import merge, refs
-from ..adapters import live, openclaw_exe, paths
+from .. import merge, refs, schema
+from ..adapters import live, openclaw_exe
 from ..errors import AisaError, UsageError
 from ..host import Host
-from ..schema import split_ref
-from ..types import Model, Provider
+from ..types import Provider
 from . import session, transaction
 from .session import PROG
-
-
-@dataclass(frozen=True)
-class Row:
-    """One model of `models list`: a catalogue model (`model` set) or one only the config has."""
-
-    provider: Provider
-    id: str
-    model: Model | None
-    configured: bool
-    primary: bool
-
-    @property
-    def ref(self) -> str:
-        return self.provider.ref(self.id)
-
-    def document(self) -> dict[str, Any]:
-        head = {"ref": self.ref, "provider": self.provider.id, "id": self.id}
-        m = self.model
-        if m is None:
-            return {**head, "curated": False, "configured": True, "primary": self.primary}
-        price = m.price(self.provider.id)
-        return {
-            **head,
-            "name": m.name,
-            "context_window": m.context_window.value,
-            "max_tokens": m.max_tokens.value,
-            "input": list(m.input),
-            "reasoning": m.reasoning,
-            "tags": list(m.tags),
-            "price": None
-            if price is None
-            else {"input": price.input, "output": price.output, "as_of": price.as_of.isoformat(), "source": price.source},
-            "curated": True,
-            "configured": self.configured,
-            "primary": self.primary,
-        }
-
-
-@dataclass(frozen=True)
-class Listed:
-    """`models list --json`: the catalogue, what is configured, the primary."""
-
-    config: str
-    primary: str | None
-    models: tuple[Row, ...]
-    providers: tuple[Provider, ...]
-    exit_code: int = 0
-
-    def document(self) -> dict[str, Any]:
-        return {"config": self.config, "primary": self.primary, "models": [r.document() for r in self.models]}
-
-
-def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, provider_id: str | None) -> Listed:
-    loc = paths.locate(env, profile)
-    config = transaction.read_config(loc).data
-    primary = merge.current_primary(config)
-    if provider_id and provider_id not in host.providers:
-        raise UsageError(f"unknown provider {provider_id!r}; registered: {', '.join(host.providers)}")
-    providers = [host.providers[provider_id]] if provider_id else list(host.providers.values())
-    rows: list[Row] = []
-    for provider in providers:
-        configured = merge.configured_ids(config, provider.id)
-        rows += [Row(provider, m.id, m, m.id in configured, provider.ref(m.id) == primary) for m in provider.models]
-        rows += [Row(provider, i, None, True, provider.ref(i) == primary) for i in configured if provider.model(i) is None]
-    return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
 
 
 @dataclass(frozen=True)
@@ -114,6 +47,11 @@ class LiveListed:
     gone: tuple[str, ...]  # configured, not served
     exit_code: int = 0
 
+    @property
+    def listed_when(self) -> str:
+        found = self.found
+        return "just now" if found.source == "live" else f"{live.age(time.time() - found.fetched_at)} ago ({found.source})"
+
     def document(self) -> dict[str, Any]:
         found = self.found
         return {
@@ -127,36 +65,12 @@ class LiveListed:
 def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, refresh: bool = False, kind: str | None = None) -> LiveListed:
     s = session.open_session(host, env, target, need_key=False)
     found = s.listing(refresh=refresh)
-    configured = set(merge.configured_ids(s.snapshot.data, s.provider.id))
-    primary = merge.current_primary(s.snapshot.data)
+    configured = set(schema.configured_ids(s.snapshot.data, s.provider.id))
+    primary = schema.current_primary(s.snapshot.data)
     rows = tuple(
         LiveRow(s.provider, m, m.id in configured, s.provider.ref(m.id) == primary) for m in found.models if not kind or m.kind == kind
     )
     return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
-
-
-@dataclass(frozen=True)
-class PrimarySet:
-    ref: str
-    changes: tuple[str, ...]
-    written: bool
-    exit_code: int = 0
-
-
-def set_primary(host: Host, env: Mapping[str, str], profile: str | None, ref: str) -> PrimarySet:
-    pid, _ = split_ref(ref)
-    if pid not in host.providers:
-        raise UsageError(
-            f"{ref!r} is not a ref of a registered provider ({', '.join(host.providers)}); write it as PROVIDER/MODEL, e.g. aisa/kimi-k2.5"
-        )
-    provider = host.providers[pid]
-    loc = paths.locate(env, profile)
-
-    def transform(config: dict[str, Any]) -> merge.Merged:
-        return merge.set_primary(config, provider, ref)
-
-    committed = transaction.commit(loc, env, transform, transaction.plan(loc, transform))
-    return PrimarySet(ref, tuple(c.summary for c in committed.merged.changes if c.summary), committed.written)
 
 
 @dataclass(frozen=True)
@@ -258,7 +172,7 @@ def add(host: Host, env: Mapping[str, str], target: session.Target, change: Chan
 def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Change) -> Edited:
     s = session.open_session(host, env, target, need_key=False)
     found = s.listing(refresh=True)
-    configured = merge.configured_ids(s.snapshot.data, s.provider.id)
+    configured = schema.configured_ids(s.snapshot.data, s.provider.id)
     served = set(found.ids)
     gone = [i for i in configured if i not in served]
     curated_new = [
@@ -305,7 +219,3 @@ def _apply(
 
 def _summaries(merged: merge.Merged) -> tuple[str, ...]:
     return tuple(c.summary for c in merged.changes if c.summary)
-
-
-def ages(found: live.Listing) -> str:
-    return "just now" if found.source == "live" else f"{live.age(time.time() - found.fetched_at)} ago ({found.source})"

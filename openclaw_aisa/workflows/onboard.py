@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import keys, merge
-from ..adapters import openclaw_exe, paths
+from .. import keys, merge, schema
+from ..adapters import openclaw_exe, paths, store
 from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import AuthChoice, AuthRequest, AuthResult, Provider
@@ -43,7 +43,7 @@ def stored_key(host: Host, env: Mapping[str, str], profile: str | None, choice: 
     what = choice.label
     if env.get(choice.env_var, "").strip():
         return keys.Key(keys.clean(env[choice.env_var], f"{what} in ${choice.env_var}"), "environment")
-    dotenv = transaction.read_dotenv(paths.locate(env, profile))[2]
+    dotenv = store.read_dotenv(paths.locate(env, profile).dotenv)[2]
     if dotenv.get(choice.env_var, "").strip():
         return keys.Key(keys.clean(dotenv[choice.env_var], f"{what} in .env"), ".env")
     return None
@@ -107,10 +107,10 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     choice = host.auth_choices[request.choice]
     provider = host.providers[choice.provider]
     loc = paths.locate(env, request.profile)
-    dotenv_raw, dotenv_text, dotenv = transaction.read_dotenv(loc)
+    dotenv_raw, dotenv_text, dotenv = store.read_dotenv(loc.dotenv)
     key = request.key
     warnings = _key_warnings(choice, key, env, dotenv, loc)
-    first = transaction.read_config(loc)
+    first = store.read_checked(loc.config)
     command = openclaw_exe.find(env, request.openclaw)
     target, target_source = openclaw_exe.target_version(request.openclaw_version, first.data, env, command)
     auth = host.run_auth_choice(
@@ -197,7 +197,7 @@ class Onboarded:
 
     @property
     def primary(self) -> str | None:
-        return merge.current_primary(self.committed.merged.config)
+        return schema.current_primary(self.committed.merged.config)
 
     @property
     def example_ref(self) -> str:

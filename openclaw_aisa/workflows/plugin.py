@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import merge
+from .. import merge, schema
 from ..adapters import openclaw_exe, paths, store
 from ..catalog import load_catalog
 from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import Provider
+from ..urls import check_base_url
 from . import session, transaction
 
 
@@ -82,7 +83,7 @@ class Installed:
 def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
     provider = session.pick_provider(host, request.provider)
     command, version = find_openclaw(env, request.openclaw)
-    base_url = _check_base_url(request.base_url) if request.base_url else None
+    base_url = check_base_url(request.base_url) if request.base_url else None
     bundle = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
     if bundle.status != "loaded":
         raise AisaError(
@@ -185,10 +186,10 @@ def plan_uninstall(host: Host, env: Mapping[str, str], request: Request) -> Unin
     provider = session.pick_provider(host, request.provider)
     command, version = find_openclaw(env, request.openclaw)
     loc = paths.locate(env, request.profile)
-    config = transaction.read_config(loc).data
-    block = merge.dig(config, "models", "providers", provider.id)
+    config = store.read_checked(loc.config).data
+    block = schema.dig(config, "models", "providers", provider.id)
     keeps_working = isinstance(block, dict) and "apiKey" in block
-    current = merge.current_primary(config)
+    current = schema.current_primary(config)
     needed = current if not keeps_working and current and current.startswith(f"{provider.id}/") and not request.primary else None
     return UninstallPlan(provider, command, version, loc, keeps_working, needed)
 
@@ -253,9 +254,3 @@ def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, en
         shutil.rmtree(leftover)
         done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
     return done
-
-
-def _check_base_url(url: str) -> str:
-    from ..gateway import check_base_url  # only when --base-url is given: gateway's imports cost time
-
-    return check_base_url(url)

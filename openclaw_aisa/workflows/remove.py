@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import keys, merge
-from ..adapters import journal, openclaw_exe, paths
+from .. import keys, merge, schema
+from ..adapters import journal, openclaw_exe, paths, store
 from ..host import Host
 from ..types import Provider
 from . import plugin, session, transaction
@@ -36,7 +36,7 @@ def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
     provider = session.pick_provider(host, request.provider)
     loc = paths.locate(env, request.profile)
     created = frozenset(journal.created(loc.config, provider.id))
-    current = merge.current_primary(transaction.read_config(loc).data)
+    current = schema.current_primary(store.read_checked(loc.config).data)
     needs = current and current.startswith(f"{provider.id}/") and not request.primary and "agents.defaults.model.primary" not in created
     return Prepared(provider, loc, created, current if needs else None)
 
@@ -61,7 +61,7 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         return merge.remove_provider(config, provider, primary=primary, created=prepared.created)
 
     planned = transaction.plan(loc, transform)
-    dotenv_raw, dotenv_text, dotenv = transaction.read_dotenv(loc)
+    dotenv_raw, dotenv_text, dotenv = store.read_dotenv(loc.dotenv)
     new_dotenv = dotenv_text
     if request.purge_key:
         for var in provider.env_vars:

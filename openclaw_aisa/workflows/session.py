@@ -11,15 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import keys, merge
-from ..adapters import live, paths, store
+from .. import keys, schema
+from ..adapters import paths, store
 from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import Provider
-from . import transaction
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the network modules load only when a request is made: offline commands never pay for them
     from ..adapters.client import AisaClient, KeyCheck, Timeouts
+    from ..adapters.live import Listing
 
 PROG = "openclaw-aisa"
 OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
@@ -53,11 +53,11 @@ def pick_provider(host: Host, wanted: str | None) -> Provider:
 
 def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = None) -> str:
     """Where OpenClaw sends requests: --base-url, else the config's baseUrl, else the catalogue's."""
-    from ..gateway import check_base_url
+    from ..urls import check_base_url
 
     if flag:
         return check_base_url(flag)
-    configured = merge.dig(config, "models", "providers", provider.id, "baseUrl")
+    configured = schema.dig(config, "models", "providers", provider.id, "baseUrl")
     if isinstance(configured, str) and configured.strip():
         try:
             return check_base_url(configured)
@@ -68,7 +68,7 @@ def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = N
 
 def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str, str], dotenv: Mapping[str, str]) -> keys.Key | None:
     """The key OpenClaw would send: an inline one as is; a reference from the environment, else the .env."""
-    api_key = merge.dig(config, "models", "providers", provider.id, "apiKey")
+    api_key = schema.dig(config, "models", "providers", provider.id, "apiKey")
     var = provider.env_vars[0] if provider.env_vars else None
     if isinstance(api_key, dict) and api_key.get("source") == "env" and isinstance(api_key.get("id"), str):
         var = api_key["id"]
@@ -109,7 +109,9 @@ class Session:
         assert self.key is not None
         return AisaClient(self.base_url, self.key.value, timeouts=self.timeouts(read_timeout), **options)
 
-    def listing(self, refresh: bool = False) -> live.Listing:
+    def listing(self, refresh: bool = False) -> Listing:
+        from ..adapters import live
+
         if self.offline or self.key is None:
             return live.load(self.provider, self.base_url, None, refresh=refresh)
 
@@ -123,8 +125,8 @@ class Session:
 def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key: bool = True, offline_flag: bool = False) -> Session:
     provider = pick_provider(host, target.provider)
     loc = paths.locate(env, target.profile)
-    snapshot = transaction.read_config(loc)
-    dotenv = transaction.read_dotenv(loc)[2]
+    snapshot = store.read_checked(loc.config)
+    dotenv = store.read_dotenv(loc.dotenv)[2]
     base_url = endpoint(provider, snapshot.data, target.base_url)
     key = resolve_key(provider, snapshot.data, env, dotenv)
     is_offline = offline(env) or offline_flag
@@ -136,6 +138,8 @@ def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key
 
 def check_key(client: AisaClient, base_url: str, *, timeout: float | None = None, retries: int | None = None) -> KeyCheck:
     """Ask the provider about the key (GET /models); a list that came back is cached for `models list --live`."""
+    from ..adapters import live
+
     check = client.check_key(timeout=timeout, retries=retries)
     if check.valid:
         live.write_cache(base_url, list(check.models), time.time())

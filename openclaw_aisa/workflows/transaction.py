@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import keys, merge
+from .. import keys, merge, schema
 from ..adapters import journal, paths, store
-from ..errors import AisaError, ConflictError, UsageError
+from ..errors import AisaError, ConflictError
 from ..types import Provider
 
 CONFLICT_RETRIES = 3
@@ -67,21 +67,8 @@ class Committed:
     journal_error: str | None = None
 
 
-def read_config(loc: paths.Location) -> store.Snapshot:
-    snapshot = store.read_config(loc.config)
-    _refuse_root_include(snapshot, loc.config)
-    return snapshot
-
-
-def read_dotenv(loc: paths.Location) -> tuple[bytes | None, str, dict[str, str]]:
-    """The `.env` bytes, their text and the variables it sets."""
-    raw = store.read_bytes(loc.dotenv)
-    text = (raw or b"").decode("utf-8", "replace")
-    return raw, text, keys.parse_dotenv(text)
-
-
 def plan(loc: paths.Location, transform: Transform) -> Planned:
-    snapshot = read_config(loc)
+    snapshot = store.read_checked(loc.config)
     return Planned(snapshot, transform(snapshot.data))
 
 
@@ -136,7 +123,7 @@ def secrets_in_play(
     found = [*extra]
     for var in provider.env_vars:
         found += [env.get(var, "").strip(), dotenv.get(var, "").strip()]
-    inline = merge.dig(config, "models", "providers", provider.id, "apiKey")
+    inline = schema.dig(config, "models", "providers", provider.id, "apiKey")
     if isinstance(inline, str) and not inline.startswith("${"):
         found.append(inline)
     return [s for s in found if len(s) >= 8]
@@ -161,7 +148,7 @@ def _write_with_retry(
             if attempt == 0:
                 return write()
             with store.locked(snapshot.target):
-                snapshot = read_config(loc)
+                snapshot = store.read_checked(loc.config)
                 merged = transform(snapshot.data)
                 return write()
         except ConflictError:
@@ -179,23 +166,6 @@ def _put_back(path: Path, old: bytes | None, ours: bytes) -> None:
             path.unlink()
     except (AisaError, OSError):
         pass
-
-
-def _refuse_root_include(snapshot: store.Snapshot, path: Path) -> None:
-    """A top-level `$include` is fine unless what it includes holds `models` or `agents` (which we edit)."""
-    include = snapshot.data.get("$include")
-    if include is None:
-        return
-    for name in include if isinstance(include, list) else [include]:
-        target = path.parent / str(name)
-        raw = store.read_bytes(target)
-        data = store.parse(raw, target)[0] if raw else {}
-        touched = sorted(set(data) & {"models", "agents", "$include"})
-        if touched:
-            raise UsageError(
-                f"{path}: {', '.join(touched)} come(s) from $include {name}: openclaw-aisa does not edit included files; "
-                "add the block there by hand (openclaw-aisa onboard --dry-run shows it)"
-            )
 
 
 def _diff(old: str, new: str, name: str) -> str:
