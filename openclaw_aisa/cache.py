@@ -5,15 +5,33 @@ config's lock: a cache that cannot be written only costs the next run its speed.
 from __future__ import annotations
 
 import os
+import sys
 import zlib
 from pathlib import Path
 
+APP = "openclaw-aisa"
+_XDG = {"cache": ("XDG_CACHE_HOME", ".cache"), "state": ("XDG_STATE_HOME", ".local/state")}
+
 
 def cache_dir() -> Path:
-    """Our user cache (platformdirs)."""
-    from platformdirs import user_cache_dir
+    """Our user cache."""
+    return user_dir("cache")
 
-    return Path(user_cache_dir("openclaw-aisa", appauthor=False))
+
+def user_dir(kind: str) -> Path:
+    """platformdirs' `user_cache_dir` / `user_state_dir` for us. On Linux the XDG rule is read here:
+    platformdirs' unix module imports tempfile, shutil and random, ~4 ms of every start (a test holds
+    both answers together); other platforms and unusual homes ask platformdirs."""
+    var, default = _XDG[kind]
+    if sys.platform == "linux":
+        xdg, home = os.environ.get(var, ""), os.environ.get("HOME", "")
+        if os.path.isabs(xdg):
+            return Path(xdg) / APP
+        if os.path.isabs(home):
+            return Path(home) / default / APP
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False) if kind == "cache" else platformdirs.user_state_dir(APP, appauthor=False))
 
 
 def checksum(data: bytes) -> str:

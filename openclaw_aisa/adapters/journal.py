@@ -11,13 +11,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..cache import user_dir
 from . import store
 
 
 def _file() -> Path:
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("openclaw-aisa", appauthor=False)) / "onboarding.json"
+    return user_dir("state") / "onboarding.json"
 
 
 def _key(config: Path, provider: str) -> str:

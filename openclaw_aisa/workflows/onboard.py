@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import keys, merge, schema
 from ..adapters import openclaw_exe, paths, store
 from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import AuthChoice, AuthRequest, AuthResult, Provider
-from . import plugin, session, transaction
+from . import transaction
+
+if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked and the plugin installed
+    from . import plugin
 
 SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
@@ -147,6 +150,8 @@ class Verified:
 
 def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     """Check the key against the endpoint the config will use, before anything is written."""
+    from . import session
+
     request, provider = plan.request, plan.provider
     if request.skip_validation:
         return Verified(None, None)
@@ -269,6 +274,8 @@ def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> PluginSte
             None,
             "Native OpenClaw plugin: no openclaw command found; once OpenClaw is installed run `openclaw-aisa plugin install` (or `--openclaw PATH`)",
         )
+    from . import plugin
+
     b = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
     return PluginStep(
         b, f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {b.plugin_version} ({b.status})"
