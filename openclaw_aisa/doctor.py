@@ -30,6 +30,8 @@ _MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}  # what OpenClaw
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing doctor found: its check id, how bad, what to do, and whether `--fix` can do it."""
+
     check: str  # stable id, e.g. "block.prefixed-id"
     level: Level  # error: OpenClaw breaks or turns fail; warning: works but risky; info: a fact
     message: str  # what is wrong, one line; a key only ever through keys.mask
@@ -50,6 +52,8 @@ class Live:
 
 @dataclass(frozen=True)
 class Context:
+    """Everything the checks look at, gathered by workflows/doctor.py: the checks themselves touch nothing."""
+
     config: dict[str, Any]  # the parsed config ({} when there is no file)
     config_exists: bool
     provider: Provider
@@ -67,6 +71,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Fixed:
+    """The repaired config, the changes to show, and the file modes to set."""
+
     config: dict[str, Any]
     changes: tuple[merge.Change, ...]
     chmods: tuple[tuple[str, int], ...] = ()  # ("dotenv", 0o600): for the CLI to apply

@@ -1,5 +1,7 @@
 """Errors a user sees: one line saying what is wrong and how to fix it, and an exit code."""
 
+PROG = "openclaw-aisa"  # the command, as hints name it
+
 
 class AisaError(Exception):
     """A failure that is not the user's input (exit 1)."""

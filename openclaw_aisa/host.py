@@ -19,7 +19,7 @@ import pluggy
 from . import builtin, hookspecs
 from .cache import cache_dir, checksum
 from .cache import write as write_cache
-from .errors import AisaError
+from .errors import AisaError, UsageError
 from .types import AuthChoice, AuthRequest, AuthResult, Credential, Provider
 
 ENTRY_POINT_GROUP = "openclaw_aisa"
@@ -59,6 +59,16 @@ class Host:
 
         self.pm.hook.register_auth_choices(register=register)
         return found
+
+    def provider(self, wanted: str | None = None) -> Provider:
+        """The provider `--provider` names, else the only one registered; else one clear error."""
+        if wanted:
+            if wanted not in self.providers:
+                raise UsageError(f"unknown provider {wanted!r}; registered: {', '.join(self.providers)}")
+            return self.providers[wanted]
+        if len(self.providers) == 1:
+            return next(iter(self.providers.values()))
+        raise UsageError(f"several providers are registered ({', '.join(self.providers)}); pass --provider ID")
 
     def detect(self, env: Mapping[str, str], dotenv: Mapping[str, str]) -> list[Credential]:
         found: list[Credential] = []

@@ -20,6 +20,8 @@ SOURCES = ("flag", "stdin", "environment", ".env", "prompt")
 
 @dataclass(frozen=True)
 class Key:
+    """A key and where it came from; `value` is secret and never printed (`masked` is)."""
+
     value: str = field(repr=False)
     source: str
 

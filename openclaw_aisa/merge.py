@@ -38,6 +38,8 @@ def copy_json(node: Any) -> Any:
 
 @dataclass(frozen=True)
 class Change:
+    """One change to the config, at a dotted path, with the line a user is shown."""
+
     path: str  # dotted path of what changed, e.g. "models.providers.aisa.models"
     summary: str  # empty for objects created only to hold another change
     created: bool = False  # the path did not exist before (so `remove` may take it out again)
@@ -48,6 +50,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Merged:
+    """A merge's result: the new config, what changed, and notes for the user."""
+
     config: dict[str, Any]
     changes: tuple[Change, ...] = ()
     notes: tuple[str, ...] = ()  # advice about things left as they are
@@ -59,6 +63,8 @@ class Merged:
 
 @dataclass(frozen=True)
 class Options:
+    """What the user asked of onboarding beyond the key (primary, base URL, refreshes, target version)."""
+
     primary: str | None = None  # --primary REF
     base_url: str | None = None  # --base-url URL: replaces an existing baseUrl
     replace_key: bool = False  # a key was given on this run: the config must lead to it

@@ -59,6 +59,8 @@ def saving(ours: float, theirs: float) -> float | None:
 
 @dataclass(frozen=True)
 class Projection:
+    """A seller's monthly cost for a token volume, at the first tier of its quote."""
+
     seller: str
     name: str
     monthly: float

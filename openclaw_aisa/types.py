@@ -165,6 +165,8 @@ class AuthChoice:
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """The package's own manifest data: its name and version (plugin.toml's [plugin])."""
+
     __pydantic_config__ = _STRICT
     id: str
     name: str

@@ -192,8 +192,9 @@ def test_render_matches_openclaws_formatting():
         ("\u00e9\u2028\x7f", '"\u00e9\u2028\x7f"'.encode()),
     ],
 )
-def test_values_a_fast_encoder_would_change_are_written_as_json_writes_them(value, text):
+def test_values_a_fast_encoder_would_change_are_written_as_json_writes_them(value, text, monkeypatch):
     """render uses orjson only where its output is json's: no NaN turned into null, no 1e-7 for 1e-07."""
+    monkeypatch.setattr(store, "ORJSON_FROM", 0)  # the fast path, whatever the size
     assert store.render({"v": [value]}) == b'{\n  "v": [\n    ' + text + b"\n  ]\n}\n"
 
 

@@ -51,6 +51,8 @@ _ID_KINDS = (
 
 @dataclass(frozen=True)
 class LiveModel:
+    """A model AIsa serves, with what it does (chat, image, ...) and whether plugin.toml describes it."""
+
     id: str
     kind: str
     owned_by: str
@@ -59,6 +61,8 @@ class LiveModel:
 
 @dataclass(frozen=True)
 class Listing:
+    """The live list as one command sees it: where it came from (live, cache, stale cache) and when."""
+
     models: tuple[LiveModel, ...]
     fetched_at: float
     source: str  # "live", "cache" or "stale cache"

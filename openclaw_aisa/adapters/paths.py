@@ -10,6 +10,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Location:
+    """The config file and the state dir OpenClaw uses (`legacy`: a clawdbot-era path)."""
+
     config: Path
     state_dir: Path
     legacy: bool = False

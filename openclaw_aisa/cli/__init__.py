@@ -15,11 +15,9 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import NoReturn
 
-from ..errors import AisaError
+from ..errors import PROG, AisaError
 from ..host import Host, load_host
 from .output import Console
-
-PROG = "openclaw-aisa"
 
 # name -> (module, help): the table of commands, in the order `--help` lists them.
 COMMANDS = {

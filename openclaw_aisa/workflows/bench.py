@@ -23,6 +23,8 @@ from . import session
 
 @dataclass(frozen=True)
 class Request:
+    """What to measure: which models, how many runs, the prompt and budget, and the files to write."""
+
     target: session.Target
     models: tuple[str, ...] = ()
     runs: int = 5

@@ -82,6 +82,8 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
 
 @dataclass(frozen=True)
 class PrimarySet:
+    """`models set`: the new primary, and whether the config changed."""
+
     ref: str
     changes: tuple[str, ...]
     written: bool

@@ -17,6 +17,8 @@ from . import session
 
 @dataclass(frozen=True)
 class Request:
+    """One turn: the model, the prompt and an optional system message and output budget."""
+
     target: session.Target
     model: str
     prompt: str

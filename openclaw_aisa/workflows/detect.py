@@ -33,6 +33,8 @@ class Found:
 
 @dataclass(frozen=True)
 class Detected:
+    """`detect --json`: the keys found for every registered provider."""
+
     dotenv: str
     providers: tuple[Found, ...]
     exit_code: int = 0

@@ -10,14 +10,15 @@ from typing import Any
 
 from .. import doctor, merge
 from ..adapters import openclaw_exe, store
-from ..errors import ConfigError
+from ..errors import PROG, ConfigError
 from ..host import Host
-from . import session, transaction
-from .session import PROG
+from . import session
 
 
 @dataclass(frozen=True)
 class Request:
+    """Which provider's setup to check, for which OpenClaw, and whether to repair and go online."""
+
     target: session.Target
     fix: bool = False
     offline: bool = False
@@ -100,6 +101,8 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             fresh = context(config, s.snapshot.raw is not None, live_status)
             fixed = doctor.fix(fresh, doctor.diagnose(fresh))
             return merge.Merged(fixed.config, fixed.changes)
+
+        from . import transaction  # only a repair writes
 
         try:
             committed = transaction.commit(s.loc, env, transform, transaction.plan(s.loc, transform))

@@ -9,15 +9,16 @@ from typing import Any
 
 from .. import merge, refs, schema
 from ..adapters import live, openclaw_exe
-from ..errors import AisaError, UsageError
+from ..errors import PROG, AisaError, UsageError
 from ..host import Host
 from ..types import Provider
 from . import session, transaction
-from .session import PROG
 
 
 @dataclass(frozen=True)
 class LiveRow:
+    """One served model against the config: configured, primary."""
+
     provider: Provider
     model: live.LiveModel
     configured: bool
@@ -125,6 +126,8 @@ class Edited:
 
 @dataclass(frozen=True)
 class Change:
+    """What `models add` / `models sync` should change, and whether only to show it."""
+
     ids: tuple[str, ...]
     dry_run: bool = False
     openclaw_version: str | None = None

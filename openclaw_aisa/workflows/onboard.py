@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import keys, merge, schema
 from ..adapters import openclaw_exe, paths, store
-from ..errors import AisaError, UsageError
+from ..errors import PROG, AisaError, UsageError
 from ..host import Host
 from ..types import AuthChoice, AuthRequest, AuthResult, Provider
 from . import transaction
@@ -26,6 +26,8 @@ SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a refe
 
 @dataclass(frozen=True)
 class Request:
+    """Everything onboarding needs once the CLI has asked what it must: the key and the user's choices."""
+
     choice: str
     key: keys.Key
     persist: bool  # save a key found in the environment to the .env
@@ -143,6 +145,8 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
 
 @dataclass(frozen=True)
 class Verified:
+    """The key check's outcome: True (with the model count), or None when it could not be checked (why: `warning`)."""
+
     verified: bool | None
     models: int | None
     warning: str = ""
@@ -158,7 +162,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     if session.offline(env):
         if request.require_valid_key:
             raise UsageError(f"--require-valid-key needs the network, but {session.OFFLINE_ENV} is set; nothing was written")
-        return Verified(None, None, f"key not verified ({session.OFFLINE_ENV} is set); check it later with `{session.PROG} doctor`")
+        return Verified(None, None, f"key not verified ({session.OFFLINE_ENV} is set); check it later with `{PROG} doctor`")
     from ..adapters.client import AisaClient, Timeouts
     from ..gateway import BadKey, GatewayTimeout, GatewayUnreachable, PaymentRequired
 
@@ -176,7 +180,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     if isinstance(e, (GatewayUnreachable, GatewayTimeout)):
         if request.require_valid_key:
             raise AisaError(f"could not verify the key: {e}; nothing was written (--require-valid-key)")
-        return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{session.PROG} doctor`")
+        return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{PROG} doctor`")
     if e is not None:
         raise e
     return Verified(True, check.model_count)

@@ -17,11 +17,13 @@ from ..errors import AisaError, UsageError
 from ..host import Host
 from ..types import Provider
 from ..urls import check_base_url
-from . import session, transaction
+from . import transaction
 
 
 @dataclass(frozen=True)
 class Request:
+    """Which provider's plugin, through which openclaw, and the options of install and uninstall."""
+
     provider: str | None = None
     profile: str | None = None
     openclaw: str | None = None
@@ -81,7 +83,7 @@ class Installed:
 
 
 def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
-    provider = session.pick_provider(host, request.provider)
+    provider = host.provider(request.provider)
     command, version = find_openclaw(env, request.openclaw)
     base_url = check_base_url(request.base_url) if request.base_url else None
     bundle = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
@@ -154,7 +156,7 @@ class Status:
 
 
 def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
-    provider = session.pick_provider(host, request.provider)
+    provider = host.provider(request.provider)
     command, version = find_openclaw(env, request.openclaw)
     entry = openclaw_exe.plugin_entry(command, provider.id, env)
     found = entry or {}
@@ -183,7 +185,7 @@ class UninstallPlan:
 
 
 def plan_uninstall(host: Host, env: Mapping[str, str], request: Request) -> UninstallPlan:
-    provider = session.pick_provider(host, request.provider)
+    provider = host.provider(request.provider)
     command, version = find_openclaw(env, request.openclaw)
     loc = paths.locate(env, request.profile)
     config = store.read_checked(loc.config).data

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import pricing, refs
-from ..errors import UsageError
+from ..errors import PROG, UsageError
 from ..host import Host
 from ..schema import split_ref
 from ..types import Model, Provider
-from . import session
-from .session import PROG
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -97,7 +95,7 @@ class Prices:
 
 
 def prices(host: Host, provider_id: str | None, models: tuple[str, ...], as_of_text: str | None) -> Prices:
-    provider = session.pick_provider(host, provider_id)
+    provider = host.provider(provider_id)
     as_of, today = parse_date(as_of_text), dt.date.today()
     chosen = [catalogue_model(provider, m) for m in models] if models else [m for m in provider.models if m.prices]
     priced = tuple(Priced(provider, m, tuple(pricing.quotes(provider, m, as_of, today))) for m in chosen)
@@ -172,7 +170,7 @@ class Cost:
 
 
 def cost(host: Host, provider_id: str | None, model_ref: str, tokens_text: str, input_share: float, as_of_text: str | None) -> Cost:
-    provider = session.pick_provider(host, provider_id)
+    provider = host.provider(provider_id)
     model = catalogue_model(provider, model_ref)
     tokens = pricing.parse_tokens(tokens_text)
     as_of, today = parse_date(as_of_text), dt.date.today()

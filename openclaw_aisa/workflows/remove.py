@@ -10,11 +10,13 @@ from .. import keys, merge, schema
 from ..adapters import journal, openclaw_exe, paths, store
 from ..host import Host
 from ..types import Provider
-from . import plugin, session, transaction
+from . import plugin, transaction
 
 
 @dataclass(frozen=True)
 class Request:
+    """What `remove` should take out, and whether only to show it."""
+
     provider: str | None = None
     profile: str | None = None
     primary: str | None = None
@@ -26,6 +28,8 @@ class Request:
 
 @dataclass(frozen=True)
 class Prepared:
+    """What `remove` knows before it asks the user anything: what onboarding created, and the primary at stake."""
+
     provider: Provider
     loc: paths.Location
     created: frozenset[str]
@@ -33,7 +37,7 @@ class Prepared:
 
 
 def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
-    provider = session.pick_provider(host, request.provider)
+    provider = host.provider(request.provider)
     loc = paths.locate(env, request.profile)
     created = frozenset(journal.created(loc.config, provider.id))
     current = schema.current_primary(store.read_checked(loc.config).data)
@@ -43,6 +47,8 @@ def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
 
 @dataclass(frozen=True)
 class Removed:
+    """What `remove` did, or with `diff` what it would do."""
+
     provider: Provider
     loc: paths.Location
     diff: str | None  # --dry-run: what a write would change

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import keys, schema
 from ..adapters import paths, store
-from ..errors import AisaError, UsageError
+from ..errors import PROG, AisaError, UsageError
 from ..host import Host
 from ..types import Provider
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # the network modules load only when a request is made: offli
     from ..adapters.client import AisaClient, KeyCheck, Timeouts
     from ..adapters.live import Listing
 
-PROG = "openclaw-aisa"
 OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
 VERIFY_TIMEOUT = 5.0
 
@@ -39,16 +38,6 @@ class Target:
 def offline(env: Mapping[str, str]) -> bool:
     """OPENCLAW_AISA_OFFLINE=1: never touch the network (scripts on air-gapped machines, test suites)."""
     return env.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes")
-
-
-def pick_provider(host: Host, wanted: str | None) -> Provider:
-    if wanted:
-        if wanted not in host.providers:
-            raise UsageError(f"unknown provider {wanted!r}; registered: {', '.join(host.providers)}")
-        return host.providers[wanted]
-    if len(host.providers) == 1:
-        return next(iter(host.providers.values()))
-    raise UsageError(f"several providers are registered ({', '.join(host.providers)}); pass --provider ID")
 
 
 def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = None) -> str:
@@ -85,6 +74,8 @@ def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str,
 
 @dataclass(frozen=True)
 class Session:
+    """An online command's provider, config, endpoint and key, resolved once."""
+
     provider: Provider
     loc: paths.Location
     snapshot: store.Snapshot
@@ -123,7 +114,7 @@ class Session:
 
 
 def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key: bool = True, offline_flag: bool = False) -> Session:
-    provider = pick_provider(host, target.provider)
+    provider = host.provider(target.provider)
     loc = paths.locate(env, target.profile)
     snapshot = store.read_checked(loc.config)
     dotenv = store.read_dotenv(loc.dotenv)[2]

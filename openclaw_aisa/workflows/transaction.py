@@ -50,6 +50,8 @@ class Journal:
 
 @dataclass(frozen=True)
 class Planned:
+    """The config as read and as the transform would leave it."""
+
     snapshot: store.Snapshot
     merged: merge.Merged
 
@@ -60,6 +62,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class Committed:
+    """What a commit wrote: the config (as finally merged), whether each file changed, a journal failure."""
+
     snapshot: store.Snapshot
     merged: merge.Merged
     written: bool
