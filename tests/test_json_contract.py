@@ -26,6 +26,8 @@ VERSION = ["version", "source"]
 STATS = ["median", "p90", "min", "max"]
 
 # name: (argv, exit code, {path: shape}). "{fake}" is the fake AIsa's base URL.
+SELLER = ["seller", "name", "monthly", "monthly_high", "yearly", "yearly_high", "price", "as_of", "source", "stale", "yearly_saving"]
+
 CONTRACT = {
     "onboard": (
         ("onboard", "--aisa-api-key", KEY, "--base-url", "{fake}", "--no-plugin", "--non-interactive", "--json"),
@@ -189,35 +191,7 @@ CONTRACT = {
         0,
         {
             "": ["model", "tokens_per_month", "input_share", "as_of", "tiered_note", "sellers"],
-            "sellers[]": either(
-                [
-                    "seller",
-                    "name",
-                    "monthly",
-                    "monthly_high",
-                    "yearly",
-                    "yearly_high",
-                    "price",
-                    "as_of",
-                    "source",
-                    "stale",
-                    "yearly_saving",
-                ],
-                [
-                    "seller",
-                    "name",
-                    "monthly",
-                    "monthly_high",
-                    "yearly",
-                    "yearly_high",
-                    "price",
-                    "as_of",
-                    "source",
-                    "stale",
-                    "yearly_saving",
-                    "yearly_saving_high",
-                ],
-            ),
+            "sellers[]": either(SELLER, [*SELLER, "yearly_saving_high"]),  # the latter: sellers other than AIsa
             "sellers[].price": ["input", "output", "input_high", "output_high"],
         },
     ),
