@@ -24,10 +24,9 @@ CHANGE = ["path", "summary"]
 FINDING = ["check", "level", "message", "fix", "fixable", "path"]
 VERSION = ["version", "source"]
 STATS = ["median", "p90", "min", "max"]
-
-# name: (argv, exit code, {path: shape}). "{fake}" is the fake AIsa's base URL.
 SELLER = ["seller", "name", "monthly", "monthly_high", "yearly", "yearly_high", "price", "as_of", "source", "stale", "yearly_saving"]
 
+# name: (argv, exit code, {path: shape}). "{fake}" is the fake AIsa's base URL.
 CONTRACT = {
     "onboard": (
         ("onboard", "--aisa-api-key", KEY, "--base-url", "{fake}", "--no-plugin", "--non-interactive", "--json"),
