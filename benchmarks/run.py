@@ -1,7 +1,9 @@
 """Benchmarks of openclaw-aisa. Every figure is a ratio against a baseline measured in the same run.
 
 1. Offline commands, each a fresh `python -m openclaw_aisa` process, against `python -c pass` and
-   against the real `openclaw config validate --json` (2026.9.6) on the same config.
+   against the real `openclaw config validate --json` (2026.9.6) on the same config, in three homes: fresh
+   (OpenClaw never ran there: its light path), used (its state database exists), used with our plugin
+   installed. With `--baseline-src DIR`, also against the same commands from an earlier checkout.
 2. Merge and write (`apply_auth` + `write_config`, as `onboard` does) of configs from 1 KB to 10 MB, against
    `json.loads` + `json.dumps` of the same file; the exponent of time against size.
 3. The SSE reader (`AisaClient.chat_stream`) on a loopback stream, against httpx `iter_lines()` +
@@ -9,7 +11,8 @@
 4. Peak memory of each.
 
 Times are medians of several repetitions, interleaved so that a burst of load from other jobs hits
-every contender alike. Not part of the test run: `python benchmarks/run.py [--quick] [--json FILE]`
+every contender alike. Not part of the test run: `python benchmarks/run.py [--quick] [--json FILE]
+[--baseline-src DIR]`
 (see benchmarks/BENCHMARKS.md for the setup, openai-python included).
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import functools
 import importlib.util
 import io
 import json
@@ -64,7 +68,7 @@ COMMANDS = {
     "doctor --offline": ["doctor", "--offline"],
 }
 TARGETS = {
-    "commands_vs_openclaw": 12.0,  # at least this many times faster than `openclaw config validate`
+    "commands_vs_openclaw": 15.0,  # at least this many times faster than `openclaw config validate` (fresh home)
     "merge_10mb_seconds": 0.5,
     "sse_vs_openai": 1.0,  # our time / openai-python's time, at most
     "sse_vs_httpx_lines": 1.3,  # our time / raw httpx lines' time, at most
@@ -154,6 +158,12 @@ def note(text: str) -> None:
 # --- 1. offline commands ----------------------------------------------------------------------
 
 
+FRESH = "openclaw config validate (fresh home)"
+USED = "openclaw config validate (used home, no plugin)"
+PLUGGED = "openclaw config validate (used home, our plugin installed)"
+VALIDATE = ["config", "validate", "--json"]
+
+
 def command_env(home: Path) -> dict[str, str]:
     """realclaw's sandbox (private HOME, XDG dirs, OPENCLAW_AISA_OFFLINE=1), with bytecode written."""
     env = sandbox_env(home)
@@ -161,75 +171,117 @@ def command_env(home: Path) -> dict[str, str]:
     return env
 
 
-def bench_commands(plan: Plan, want_profile: bool, python: str) -> dict[str, Any]:
-    home = Path(tempfile.mkdtemp(prefix="aisa-bench-home-"))
-    try:
-        return _bench_commands(plan, home, want_profile, [python])
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+def state_db(env: dict[str, str]) -> Path:
+    """Created by the first OpenClaw command that opens its state; from then on `config validate` takes
+    a heavier path (~2x), plugins or not. So which homes have it decides what a validate row measures."""
+    return Path(env["OPENCLAW_STATE_DIR"]) / "state" / "openclaw.sqlite"
 
 
-def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str]) -> dict[str, Any]:
-    env = command_env(home)
-    ours = {name: python + ["-m", "openclaw_aisa", *args] for name, args in COMMANDS.items()}
-    setup = subprocess.run(
-        python
-        + [
-            "-m",
-            "openclaw_aisa",
-            "onboard",
-            "--non-interactive",
-            "--no-plugin",
-            "--aisa-api-key",
-            KEY,
-            "--openclaw-version",
-            OPENCLAW_VERSION,
-        ],
+def bytecode_missing_for(package: Path) -> list[str]:
+    """Modules of the package (subpackages included) without a .pyc for this interpreter."""
+    return sorted(str(p.relative_to(package)) for p in package.rglob("*.py") if not Path(importlib.util.cache_from_source(str(p))).exists())
+
+
+def imported_from(python: list[str], env: dict[str, str], home: Path) -> Path:
+    """Where `openclaw_aisa` comes from under this env and cwd (the timed runs' own)."""
+    done = subprocess.run(
+        python + ["-c", "import openclaw_aisa; print(openclaw_aisa.__file__)"], env=env, cwd=home, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"cannot import openclaw_aisa with PYTHONPATH={env.get('PYTHONPATH')}:\n{done.stderr}")
+    return Path(done.stdout.strip()).resolve()
+
+
+def onboard(python: list[str], env: dict[str, str], home: Path, *extra: str) -> None:
+    done = subprocess.run(
+        python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--aisa-api-key", KEY, *extra],
         env=env,
         cwd=home,
         capture_output=True,
         text=True,
+        timeout=600,
     )
-    if setup.returncode != 0:
-        raise SystemExit(f"onboarding the benchmark config failed:\n{setup.stdout}\n{setup.stderr}")
+    if done.returncode != 0:
+        raise SystemExit(f"onboarding in {home} ({' '.join(extra)}) failed:\n{done.stdout}\n{done.stderr}")
+
+
+def bench_commands(plan: Plan, want_profile: bool, python: str, baseline_src: Path | None = None) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="aisa-bench-home-"))
+    try:
+        return _bench_commands(plan, home, want_profile, [python], baseline_src)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str], baseline_src: Path | None) -> dict[str, Any]:
+    env = command_env(home)
+    ours = {name: python + ["-m", "openclaw_aisa", *args] for name, args in COMMANDS.items()}
+    onboard(python, env, home, "--no-plugin", "--openclaw-version", OPENCLAW_VERSION)
     config = Path(env["OPENCLAW_CONFIG_PATH"])
+    ours_origin = imported_from(python, env, home)
     expected = {}
     for name, argv in ours.items():  # warm-up: bytecode, the catalogue cache; and the exit code to expect
         expected[name] = subprocess.run(argv, env=env, cwd=home, capture_output=True).returncode
-    checks = {
+    checks: dict[str, Any] = {
         "config_bytes": config.stat().st_size,
-        "catalogue_cache": sorted(p.name for p in (home / ".cache" / "openclaw-aisa").glob("catalog-*.json")),
-        "bytecode_missing_for": sorted(
-            p.name for p in (ROOT / "openclaw_aisa").glob("*.py") if not Path(importlib.util.cache_from_source(str(p))).exists()
-        ),
+        "imported_from": str(ours_origin),
+        "bytecode_missing_for": bytecode_missing_for(ROOT / "openclaw_aisa"),
         "PYTHONDONTWRITEBYTECODE": env.get("PYTHONDONTWRITEBYTECODE"),
         "exit_codes": expected,
     }
 
+    # The same commands from an earlier checkout, same interpreter and sandbox: before/after in one run.
+    before: dict[str, tuple[str, list[str]]] = {}  # our command name -> (row name, argv)
+    base_env = dict(env)
+    if baseline_src:
+        base_env["PYTHONPATH"] = str(baseline_src)
+        origin = imported_from(python, base_env, home)
+        if not origin.is_relative_to(baseline_src / "openclaw_aisa"):
+            raise SystemExit(f"PYTHONPATH={baseline_src} imports openclaw_aisa from {origin}, not from {baseline_src}")
+        if ours_origin.is_relative_to(baseline_src):
+            raise SystemExit(f"our commands import openclaw_aisa from {ours_origin}, inside --baseline-src: before would be after")
+        before = {name: (f"before: {name}", argv) for name, argv in ours.items()}
+        for row, argv in before.values():  # its own warm-up: the two trees' bytecode and caches are separate
+            expected[row] = subprocess.run(argv, env=base_env, cwd=home, capture_output=True).returncode
+        commit = subprocess.run(["git", "-C", str(baseline_src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        checks["baseline"] = {
+            "src": str(baseline_src),
+            "git": commit.stdout.strip() or None,
+            "imported_from": str(origin),
+            "bytecode_missing_for": bytecode_missing_for(baseline_src / "openclaw_aisa"),
+            "PYTHONDONTWRITEBYTECODE": base_env.get("PYTHONDONTWRITEBYTECODE"),
+        }
+    checks["catalogue_cache"] = sorted(p.name for p in (home / ".cache" / "openclaw-aisa").glob("catalog-*.json"))  # both trees'
+
     claw = OpenClaw(OPENCLAW_VERSION)
     validate: list[str] | None = None
-    claw_env = dict(env)
+    homes: dict[str, dict[str, str]] = {}  # validate row -> its env
     if claw.installed:
-        validate = [str(claw.node), str(claw.entry), "config", "validate", "--json"]
+        validate = [str(claw.node), str(claw.entry), *VALIDATE]
+        claw_env = dict(env)
         claw_env["PATH"] = f"{claw.node.parent}{os.pathsep}{claw_env.get('PATH', '')}"
-        done = subprocess.run(validate, env=claw_env, cwd=home, capture_output=True, text=True, timeout=300)
-        checks["openclaw_validate"] = done.stdout.strip()[-200:]
-        if '"valid":true' not in done.stdout.replace(" ", ""):
-            raise SystemExit(f"openclaw config validate does not accept the benchmark config:\n{done.stdout}\n{done.stderr}")
-        plugged, plugged_env = _onboarded_with_plugin(python, claw, home / "with-plugin")
-        checks["openclaw_validate_with_plugin"] = plugged
+        checks["openclaw_validate"] = validated(validate, claw_env, home)
+        checks["openclaw_validate_used_home"], used_env = _used_home(python, claw, home / "used")
+        checks["openclaw_validate_with_plugin"], plugged_env = _onboarded_with_plugin(python, claw, home / "with-plugin")
+        checks["config_bytes_used_home"] = Path(used_env["OPENCLAW_CONFIG_PATH"]).stat().st_size
+        homes = {FRESH: claw_env, USED: used_env, PLUGGED: plugged_env}
     else:
         note(f"OpenClaw {OPENCLAW_VERSION} is not installed ({claw.entry}): no ratio against it; run scripts/install-openclaw.sh")
 
-    times: dict[str, list[float]] = {name: [] for name in ["python -c pass", *ours, "openclaw config validate", PLUGGED]}
+    names = ["python -c pass", *ours, *(row for row, _ in before.values()), FRESH, USED, PLUGGED]
+    times: dict[str, list[float]] = {name: [] for name in names}
     rss: dict[str, list[int]] = {name: [] for name in times}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     launcher = Launcher(home)
     for rep in range(plan.command_reps):
-        runs = [("python -c pass", python + ["-c", "pass"], env), *((n, a, env) for n, a in ours.items())]
+        runs = [("python -c pass", python + ["-c", "pass"], env)]
+        for name, argv in ours.items():
+            pair = [(name, argv, env)]
+            if name in before:  # side by side, the first place taken in turn
+                pair.append((*before[name], base_env))
+            runs.extend(pair if rep % 2 == 0 else pair[::-1])
         if validate and rep < plan.validate_reps:
-            runs.append(("openclaw config validate", validate, claw_env))
-            runs.append((PLUGGED, validate, plugged_env))
+            runs.extend((name, validate, run_env) for name, run_env in homes.items())
         for name, argv, run_env in runs:
             seconds, code, maxrss, cpu_seconds = launcher.run(argv, run_env)
             if name in expected and code != expected[name]:
@@ -239,16 +291,16 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
             cpu[name].append(cpu_seconds)
         note(f"commands: round {rep + 1}/{plan.command_reps}")
     launcher.close()
+    for name, run_env in homes.items():  # else the row measured another path than its name says
+        if state_db(run_env).exists() != (name != FRESH):
+            raise SystemExit(f"{name}: {state_db(run_env)} {'exists' if name == FRESH else 'is missing'} after the runs")
 
     bare = median(times["python -c pass"])
-    claw_time = median(times["openclaw config validate"]) if times["openclaw config validate"] else None
-    claw_cpu = median(cpu["openclaw config validate"]) if cpu["openclaw config validate"] else None
-    plugged_time = median(times[PLUGGED]) if times[PLUGGED] else None
+    medians = {name: median(times[name]) for name in times if times[name]}
+    claw_time, used_time, plugged_time = medians.get(FRESH), medians.get(USED), medians.get(PLUGGED)
+    claw_cpu = median(cpu[FRESH]) if cpu[FRESH] else None
     rows = []
-    for name in times:
-        if not times[name]:
-            continue
-        t = median(times[name])
+    for name, t in medians.items():
         rows.append(
             {
                 "command": name,
@@ -257,7 +309,9 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
                 "min_ms": round(min(times[name]) * 1000, 1),
                 "max_ms": round(max(times[name]) * 1000, 1),
                 "x_bare_python": round(t / bare, 2),
+                "after_vs_before": round(t / medians[before[name][0]], 3) if name in before else None,
                 "openclaw_validate_x_faster": round(claw_time / t, 1) if claw_time else None,
+                "openclaw_validate_used_home_x_faster": round(used_time / t, 1) if used_time else None,
                 "openclaw_validate_with_plugin_x_faster": round(plugged_time / t, 1) if plugged_time else None,
                 "cpu_ms": round(median(cpu[name]) * 1000, 1),
                 "openclaw_validate_x_cpu": round(claw_cpu / median(cpu[name]), 1) if claw_cpu else None,
@@ -267,10 +321,17 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
         )
     result: dict[str, Any] = {
         "python": python[0],
+        "baseline_src": str(baseline_src) if baseline_src else None,
         "rows": rows,
         "checks": checks,
         "memory": "ru_maxrss of each process (wait4, from a small launcher process), median",
     }
+    if claw_time and used_time and plugged_time:
+        result["plugin_cost"] = {  # what installing our plugin costs OpenClaw: like for like is (c) / (b)
+            "with_plugin_vs_used_home": round(plugged_time / used_time, 2),
+            "with_plugin_vs_fresh_home": round(plugged_time / claw_time, 2),
+            "used_vs_fresh_home": round(used_time / claw_time, 2),
+        }
     missed = [
         r["command"]
         for r in rows
@@ -281,34 +342,45 @@ def _bench_commands(plan: Plan, home: Path, want_profile: bool, python: list[str
     return result
 
 
-PLUGGED = "openclaw config validate (our plugin installed)"
+def validated(argv: list[str], env: dict[str, str], home: Path) -> str:
+    """`config validate` must accept the home's config, or the run stops; the tail of its answer."""
+    done = subprocess.run(argv, env=env, cwd=home, capture_output=True, text=True, timeout=300)
+    if '"valid":true' not in done.stdout.replace(" ", ""):
+        raise SystemExit(f"openclaw config validate does not accept the config in {home}:\n{done.stdout}\n{done.stderr}")
+    return done.stdout.strip()[-200:]
 
 
-def _onboarded_with_plugin(python: list[str], claw: OpenClaw, home: Path) -> tuple[str, dict[str, str]]:
-    """A second home onboarded as users have it, native plugin installed: OpenClaw then loads the
-    plugin on every command, so `config validate` takes longer there. Reported beside the plain case."""
+def claw_home(claw: OpenClaw, home: Path) -> dict[str, str]:
     home.mkdir()
     env = command_env(home)
     env["PATH"] = f"{claw.node.parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _used_home(python: list[str], claw: OpenClaw, home: Path) -> tuple[str, dict[str, str]]:
+    """Our config in a home where OpenClaw has run (`plugins list` creates its state database), no plugin:
+    the like-for-like baseline for the home with our plugin installed, which has that database too."""
+    env = claw_home(claw, home)
+    onboard(python, env, home, "--no-plugin", "--openclaw-version", OPENCLAW_VERSION)
+    done = subprocess.run(
+        [str(claw.node), str(claw.entry), "plugins", "list", "--json"], env=env, cwd=home, capture_output=True, timeout=300
+    )
+    if done.returncode != 0 or not state_db(env).exists():
+        raise SystemExit(f"openclaw plugins list (exit {done.returncode}) did not create {state_db(env)}")
+    return validated([str(claw.node), str(claw.entry), *VALIDATE], env, home), env
+
+
+def _onboarded_with_plugin(python: list[str], claw: OpenClaw, home: Path) -> tuple[str, dict[str, str]]:
+    """A home onboarded as users have it, native plugin installed: OpenClaw then loads the plugin on every
+    command. `plugins install` creates the state database, so its like-for-like baseline is the used home."""
+    env = claw_home(claw, home)
     wrapper = home / "openclaw"
     wrapper.write_text(f'#!/bin/sh\nexec "{claw.node}" "{claw.entry}" "$@"\n')
     wrapper.chmod(0o755)
-    done = subprocess.run(
-        python + ["-m", "openclaw_aisa", "onboard", "--non-interactive", "--aisa-api-key", KEY, "--openclaw", str(wrapper)],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"onboarding with the native plugin failed:\n{done.stdout}\n{done.stderr}")
-    check = subprocess.run(
-        [str(claw.node), str(claw.entry), "config", "validate", "--json"], env=env, cwd=home, capture_output=True, text=True, timeout=300
-    )
-    if '"valid":true' not in check.stdout.replace(" ", ""):
-        raise SystemExit(f"openclaw config validate does not accept the onboarded config:\n{check.stdout}\n{check.stderr}")
-    return check.stdout.strip()[-200:], env
+    onboard(python, env, home, "--openclaw", str(wrapper))
+    if not state_db(env).exists():
+        raise SystemExit(f"onboarding with the native plugin did not create {state_db(env)}")
+    return validated([str(claw.node), str(claw.entry), *VALIDATE], env, home), env
 
 
 def profile_command(argv: list[str], env: dict[str, str], home: Path) -> dict[str, list[str]]:
@@ -841,10 +913,11 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     if commands:
         for row in commands["rows"]:
             if row["command"] in COMMANDS and row["openclaw_validate_x_faster"] is not None:
+                used = row["openclaw_validate_used_home_x_faster"]
                 out.append(
                     {
-                        "target": f"{row['command']}: >= {TARGETS['commands_vs_openclaw']:g}x faster than openclaw config validate",
-                        "value": f"{row['openclaw_validate_x_faster']:g}x",
+                        "target": f"{row['command']}: >= {TARGETS['commands_vs_openclaw']:g}x faster than openclaw config validate (fresh home)",
+                        "value": f"{row['openclaw_validate_x_faster']:g}x" + (f" (used home: {used:g}x)" if used else ""),
                         "met": row["openclaw_validate_x_faster"] >= TARGETS["commands_vs_openclaw"],
                     }
                 )
@@ -927,6 +1000,15 @@ def report(result: dict[str, Any]) -> str:
         out.append(
             f"1. Offline commands: `{c['python']} -m openclaw_aisa ...`, a fresh process each (wall time; CPU = user + system of all threads; peak RSS = ru_maxrss)"
         )
+        if c.get("baseline_src"):
+            base = c["checks"]["baseline"]
+            out.append(
+                f"before: the same commands with PYTHONPATH={c['baseline_src']} (git {base['git']}); after / before = our median / its median"
+            )
+        out.append(
+            "validate homes: fresh = OpenClaw never ran there (light path); used = our config after `openclaw plugins list` "
+            "(state/openclaw.sqlite exists); plugin = onboarded with our native plugin installed (so does it)"
+        )
         out.append(
             table(
                 [
@@ -934,8 +1016,10 @@ def report(result: dict[str, Any]) -> str:
                     "reps",
                     "median ms",
                     "x bare python",
-                    "openclaw validate / ours",
-                    "(plugin installed) / ours",
+                    *(["after / before"] if c.get("baseline_src") else []),
+                    "validate fresh / ours",
+                    "used / ours",
+                    "plugin / ours",
                     "CPU ms",
                     "validate CPU / ours",
                     "peak RSS MiB",
@@ -946,7 +1030,9 @@ def report(result: dict[str, Any]) -> str:
                         r["reps"],
                         r["median_ms"],
                         r["x_bare_python"],
+                        *([r["after_vs_before"]] if c.get("baseline_src") else []),
                         r["openclaw_validate_x_faster"],
+                        r["openclaw_validate_used_home_x_faster"],
                         r["openclaw_validate_with_plugin_x_faster"],
                         r["cpu_ms"],
                         r["openclaw_validate_x_cpu"],
@@ -955,8 +1041,14 @@ def report(result: dict[str, Any]) -> str:
                     for r in c["rows"]
                 ],
             )
-            + "\n"
         )
+        cost = c.get("plugin_cost")
+        if cost:
+            out.append(
+                f"our plugin's cost to OpenClaw: validate with it / used home without it = {cost['with_plugin_vs_used_home']:g}x (like for like); "
+                f"/ fresh home = {cost['with_plugin_vs_fresh_home']:g}x (used home / fresh home = {cost['used_vs_fresh_home']:g}x)"
+            )
+        out.append("")
     if "merge" in result:
         g = result["merge"]
         out.append(
@@ -1077,11 +1169,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PYTHON",
         help=f"the interpreter that runs the commands of part 1 (default: {DEFAULT_CLI_PYTHON})",
     )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        metavar="DIR",
+        help="a checkout of an earlier commit (e.g. a git worktree): part 1 also runs its commands, interleaved, for before/after",
+    )
     parser.add_argument("--sse-memory", nargs=2, metavar=("READER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.sse_memory:
         sse_memory_child(*args.sse_memory)
         return 0
+    if args.baseline_src:
+        args.baseline_src = args.baseline_src.resolve()
+        if not (args.baseline_src / "openclaw_aisa" / "__init__.py").is_file():
+            parser.error(f"--baseline-src {args.baseline_src}: no openclaw_aisa package there")
     plan = QUICK if args.quick else FULL
     parts = args.only or ["commands", "merge", "sse"]
     began = time.perf_counter()
@@ -1092,7 +1194,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    benches = {"commands": bench_commands, "merge": bench_merge, "sse": bench_sse}
+    benches = {"commands": functools.partial(bench_commands, baseline_src=args.baseline_src), "merge": bench_merge, "sse": bench_sse}
     for part in ("commands", "merge", "sse"):
         if part in parts:
             note(f"{part} ...")
