@@ -24,6 +24,24 @@ ADAPTERS = {"paths", "store", "journal", "live", "client", "openclaw_exe", "bund
 BANNED = {"centre": ("httpx", "pydantic", "subprocess", "argparse", "getpass"), "contract": ("httpx", "subprocess", "argparse", "getpass")}
 ONLY_IMPORTED_BY = {"httpx": "adapters/client.py", "subprocess": "adapters/openclaw_exe.py"}
 STREAMS = {"stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__"}
+FILE_MODULES = ("shutil", "tempfile")
+OS_IO = {
+    "stat",
+    "lstat",
+    "chmod",
+    "chown",
+    "unlink",
+    "remove",
+    "rename",
+    "replace",
+    "mkdir",
+    "makedirs",
+    "rmdir",
+    "scandir",
+    "listdir",
+    "open",
+}
+PATH_IO = {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "rmdir", "touch", "chmod", "rename", "iterdir"}
 
 
 @dataclass(frozen=True)
@@ -194,6 +212,23 @@ def rule_workflows_do_no_io(modules: list[Module]) -> list[str]:
     return violations
 
 
+def rule_files_only_through_adapters(modules: list[Module]) -> list[str]:
+    """The CLI and the workflows reach the user's files through the adapters: one place that writes
+    atomically, keeps backups and masks secrets in errors, and one place to audit."""
+    violations = []
+    for m in (m for m in modules if m.layer in ("cli", "workflows")):
+        violations += [f"{m.path}:{i.line} imports {i.target} in the {m.layer} layer" for top in FILE_MODULES for i in _outside(m, top)]
+        for node in ast.walk(m.tree):
+            func = node.func if isinstance(node, ast.Call) else None
+            name, attr = getattr(func, "id", None), getattr(func, "attr", None)
+            owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else None
+            if owner in ADAPTERS:  # store.chmod(): through an adapter, as it should be
+                continue
+            if name == "open" or attr in PATH_IO or (owner == "os" and attr in OS_IO):
+                violations.append(f"{m.path}:{node.lineno} calls {ast.unparse(func)}() in the {m.layer} layer; go through an adapter")
+    return violations
+
+
 def rule_network_and_subprocess_in_their_adapter(modules: list[Module]) -> list[str]:
     """One door each for the network and for child processes: one place to fake in tests and to audit."""
     return [
@@ -225,6 +260,7 @@ RULES: list[Callable[[list[Module]], list[str]]] = [
     rule_centre_stays_pure,
     rule_argparse_stays_in_cli,
     rule_workflows_do_no_io,
+    rule_files_only_through_adapters,
     rule_network_and_subprocess_in_their_adapter,
     rule_every_module_in_one_layer,
 ]
@@ -289,6 +325,17 @@ BROKEN = {  # rule -> [(case id, file written over CLEAN, its source, what a vio
         ("print", "workflows/setup.py", "def run(request):\n    print(request)", ":2 calls print() in a workflow"),
         ("stdin", "workflows/setup.py", "import sys\nsys.stdin.read()", ":2 uses sys.stdin in a workflow"),
         ("getpass", "workflows/setup.py", "from getpass import getpass as ask\nask()", ":2 calls ask() in a workflow"),
+    ],
+    rule_files_only_through_adapters: [
+        ("open", "workflows/setup.py", "def run(path):\n    return open(path).read()", ":2 calls open() in the workflows layer"),
+        ("chmod", "cli/output.py", "import os\nos.chmod('x', 0o600)", ":2 calls os.chmod() in the cli layer"),
+        (
+            "path_write",
+            "workflows/setup.py",
+            "def run(path):\n    path.write_text('x')",
+            ":2 calls path.write_text() in the workflows layer",
+        ),
+        ("shutil", "workflows/setup.py", "def run():\n    import shutil", ":2 imports shutil in the workflows layer"),
     ],
     rule_network_and_subprocess_in_their_adapter: [
         ("subprocess_in_workflow", "workflows/setup.py", "import subprocess", "only openclaw_aisa/adapters/openclaw_exe.py may"),

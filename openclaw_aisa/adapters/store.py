@@ -308,6 +308,35 @@ def _rotate_backups(path: Path) -> None:
             os.replace(older, newer)
 
 
+def put_back(path: Path, old: bytes | None, ours: bytes) -> None:
+    """Undo our write of `path` (`old` None: it did not exist); a file changed since by someone else stays theirs."""
+    try:
+        if old is not None:
+            replace_file(path, old, expect=ours)
+        elif read_bytes(path) == ours:
+            path.unlink()
+    except (ConfigError, ConflictError, OSError):
+        pass
+
+
+def modes(files: Mapping[str, Path]) -> dict[str, int | None]:
+    """Each file's permission bits, None where it does not exist (or cannot be looked at)."""
+    found: dict[str, int | None] = {}
+    for name, path in files.items():
+        try:
+            found[name] = os.stat(path).st_mode & 0o777
+        except OSError:
+            found[name] = None
+    return found
+
+
+def chmod(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError as e:
+        raise ConfigError(f"cannot chmod {mode:o} {path}: {e.strerror}; {_hint(e, path)}") from None
+
+
 def secure_dir(directory: Path) -> None:
     """OpenClaw's state directory holds secrets: create it 0700, or take group and other access away
     when it is ours (an owner's read-only choice stays)."""

@@ -3,7 +3,6 @@ provider's answer), run them, and with `fix` apply the safe repairs through the 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,19 +70,13 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
     onboard = f"{PROG} onboard" + (f" --auth-choice {choice.id}" if choice else "")
 
     def context(config: dict[str, Any], config_exists: bool, live_status: doctor.Live | None) -> doctor.Context:
-        modes: dict[str, int | None] = {}
-        for name, path in files.items():
-            try:
-                modes[name] = os.stat(path).st_mode & 0o777
-            except OSError:
-                modes[name] = None
         return doctor.Context(
             config=config,
             config_exists=config_exists,
             provider=s.provider,
             env=env,
             dotenv=s.dotenv,
-            modes=modes,
+            modes=store.modes(files),
             openclaw_version=version,
             live=live_status,
             locations={k: str(v) for k, v in files.items()},
@@ -110,7 +103,7 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             raise ConfigError(f"doctor --fix cannot repair this config: {e}") from None
         changes = [c.summary for c in committed.merged.changes]
         for name, mode in doctor.fix(ctx, found).chmods:
-            os.chmod(files[name], mode)
+            store.chmod(files[name], mode)
             changes.append(f"chmod {mode:o} {files[name]}")
         after = store.read_config(s.loc.config)
         remaining = doctor.diagnose(context(after.data, after.raw is not None, live_status))

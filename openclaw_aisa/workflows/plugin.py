@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import merge, schema
-from ..adapters import openclaw_exe, paths, store
+from ..adapters import bundle, openclaw_exe, paths, store
 from ..catalog import load_catalog
 from ..errors import AisaError, UsageError
 from ..host import Host
@@ -103,23 +103,14 @@ def install_bundle(
     Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
     there the old one is uninstalled first, through OpenClaw, with the directory it leaves behind.
     """
-    import shutil
-    import tempfile
-
-    from ..adapters import bundle
-
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
     flags = openclaw_exe.supported_flags(command, env, "plugins", "install")
     if "--force" not in flags and openclaw_exe.plugin_entry(command, provider.id, env):
         _uninstall_plugin(provider, command, loc, env)
-    work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))  # 0700
-    try:
-        written = bundle.write_bundle(work / provider.id, provider, choices, package_version(), base_url=base_url, openclaw_version=version)
+    with bundle.staged(provider, choices, package_version(), base_url=base_url, openclaw_version=version) as written:
         used = openclaw_exe.install_plugin(command, written, env, flags)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
-    line = "openclaw " + " ".join(a if not a.startswith(str(work)) else "<bundle>" for a in used)
+    line = "openclaw " + " ".join(a if not a.startswith(str(written.parent)) else "<bundle>" for a in used)
     return Bundle(str(command), version, provider.id, package_version(), line, entry.get("enabled"), entry.get("status"))
 
 
@@ -246,13 +237,10 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
 
 def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
     """`openclaw plugins uninstall`, then the `extensions/<id>/` that 3.31 leaves behind (and would still load)."""
-    import shutil
-
     done = []
     if openclaw_exe.uninstall_plugin(command, provider.id, env).returncode == 0:
         done.append(f"openclaw plugins uninstall {provider.id}")
     leftover = loc.state_dir / "extensions" / provider.id
-    if leftover.is_dir():
-        shutil.rmtree(leftover)
+    if bundle.remove_leftover(leftover):
         done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
     return done

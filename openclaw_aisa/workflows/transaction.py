@@ -109,7 +109,7 @@ def commit(
         snapshot, merged, written = _write_with_retry(loc, transform, env, planned)
     except AisaError:
         if dotenv_written and dotenv is not None:  # the key goes with the config that references it, or not at all
-            _put_back(dotenv.path, dotenv.raw, dotenv.new.encode())
+            store.put_back(dotenv.path, dotenv.raw, dotenv.new.encode())
         raise
     failed = None
     if record is not None and (written or record.forget):
@@ -159,17 +159,6 @@ def _write_with_retry(
             if attempt == CONFLICT_RETRIES:
                 raise
     raise AssertionError("unreachable")
-
-
-def _put_back(path: Path, old: bytes | None, ours: bytes) -> None:
-    """Undo our write of `path` (`old` None: it did not exist); a file changed since by someone else stays theirs."""
-    try:
-        if old is not None:
-            store.replace_file(path, old, expect=ours)
-        elif store.read_bytes(path) == ours:
-            path.unlink()
-    except (AisaError, OSError):
-        pass
 
 
 def _diff(old: str, new: str, name: str) -> str:
