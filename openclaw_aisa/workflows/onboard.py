@@ -75,6 +75,7 @@ class Plan:
     command: Path | None
     persist: bool
     auth: AuthResult
+    options: merge.Options
     exit_code: int = 0
 
     def document(self) -> dict[str, Any]:
@@ -95,17 +96,8 @@ class Plan:
         return [c.summary for c in changes if c.summary] if any("refreshed" in c.summary for c in changes) else []
 
     def transform(self, config: dict[str, Any]) -> merge.Merged:
-        return merge.apply_auth(config, self.provider, self.auth, _options(self.request, self.target))
-
-
-def _options(request: Request, target: str | None) -> merge.Options:
-    return merge.Options(
-        primary=request.primary,
-        base_url=request.base_url,
-        replace_key=request.key.typed or request.secret_mode == "plaintext",
-        refresh_models=request.refresh_models,
-        openclaw_version=target,
-    )
+        """The merge, pure: the transaction runs it again on a fresh read when another writer got in first."""
+        return merge.apply_auth(config, self.provider, self.auth, self.options)
 
 
 def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
@@ -124,7 +116,14 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
             key=key.value, key_source=key.source, base_url=request.base_url, secret_mode=request.secret_mode, openclaw_version=target
         ),
     )
-    merged = merge.apply_auth(first.data, provider, auth, _options(request, target))
+    options = merge.Options(
+        primary=request.primary,
+        base_url=request.base_url,
+        replace_key=key.typed or request.secret_mode == "plaintext",
+        refresh_models=request.refresh_models,
+        openclaw_version=target,
+    )
+    merged = merge.apply_auth(first.data, provider, auth, options)
     persist = request.secret_mode == "ref" and (key.typed or (key.source == "environment" and request.persist))
     new_dotenv = keys.set_dotenv(dotenv_text, choice.env_var, key.value) if persist else dotenv_text
     if request.secret_mode == "plaintext":
@@ -140,7 +139,9 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     dotenv_edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv)
     secrets = transaction.secrets_in_play(provider, env, dotenv, first.data, key.value)
     diff = transaction.preview(loc, planned, dotenv_edit, secrets)
-    return Plan(provider, choice, request, loc, planned, dotenv_edit, diff, tuple(warnings), target, target_source, command, persist, auth)
+    return Plan(
+        provider, choice, request, loc, planned, dotenv_edit, diff, tuple(warnings), target, target_source, command, persist, auth, options
+    )
 
 
 @dataclass(frozen=True)
