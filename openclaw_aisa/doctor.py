@@ -1,8 +1,8 @@
 """`openclaw-aisa doctor`: what is wrong with a provider in the user's OpenClaw config, and the safe repairs.
 
-Pure: the CLI reads the config, the .env, the file modes and (unless --offline) asks the provider,
-and hands them over in a `Context`. `diagnose` lists findings; `fix` returns the repaired config, the
-changes made and the chmods for the CLI to apply. A repair only does what a finding names: it sets no
+Pure: workflows/doctor.py reads the config, the .env, the file modes and (unless --offline) asks the
+provider, and hands them over in a `Context`. `diagnose` lists findings; `fix` returns the repaired
+config, the changes made and the chmods for the workflow to apply. A repair only does what a finding names: it sets no
 primary and appends no catalogue model of its own accord, and it never touches other providers.
 """
 

@@ -1,4 +1,4 @@
-"""What AIsa's answers mean: typed errors, the retry policy, the base-URL rule. Pure: no network.
+"""What AIsa's answers mean: typed errors and the retry policy. Pure: no network.
 
 AIsa runs new-api with its own layer on top, and passes vendors' error bodies through, so an error
 body can take many shapes (see `parse_error`). Every error here is one line that says what is wrong

@@ -1,7 +1,8 @@
 """API keys: checking one, showing it masked, and keeping it in OpenClaw's `.env`.
 
 A key is never printed: every message uses `mask()`, which shows at most a known prefix and the
-last four characters, and nothing of a key too short for that to stay secret.
+last four characters, and nothing of a key too short for that to stay secret; `redact()` masks
+whatever looks like a key in text that came from elsewhere (a vendor's error, argparse's echo).
 """
 
 from __future__ import annotations

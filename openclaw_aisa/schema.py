@@ -2,7 +2,8 @@
 
 An unknown key anywhere makes OpenClaw refuse the whole file, so a key that only newer versions
 accept (a model's `compat_since`) is written only for a known target version that accepts it;
-without one, only what every supported OpenClaw (2026.3.31, 5.28, 9.6) accepts.
+without one, only what every supported OpenClaw (2026.3.31, 5.28, 9.6) accepts. Also where things
+are in a config (`dig`, `configured_ids`, `current_primary`), for commands that only read it.
 """
 
 from __future__ import annotations
