@@ -11,8 +11,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import types as pytypes
-import typing
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -25,8 +23,9 @@ from .errors import CatalogError
 from .schema import parse_version
 from .types import Catalog
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_ENV_VAR = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Checked only when plugin.toml is validated (a cold cache): re compiles them then, not at every start.
+_ID = r"^[a-z0-9][a-z0-9._-]*$"
+_ENV_VAR = r"^[A-Z_][A-Z0-9_]*$"
 
 
 def bundled_path() -> Path:
@@ -44,13 +43,15 @@ def load_catalog(path: Path | None = None) -> Catalog:
     except OSError as e:
         raise CatalogError(f"cannot read {path}: {e.strerror}; reinstall openclaw-aisa") from None
     schema = Path(types.__file__).read_bytes()
-    cached = cache_dir() / f"catalog-{checksum(raw)}-{checksum(schema)}.json"
+    cached = cache_dir() / f"catalog-{CACHE_FORMAT}-{checksum(raw)}-{checksum(schema)}.json"
     try:
-        return _build(Catalog, json.loads(cached.read_bytes()))
-    except (OSError, ValueError, TypeError, KeyError):
+        catalog = _load(json.loads(cached.read_bytes()))
+        if isinstance(catalog, Catalog):
+            return catalog
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass
     catalog = validate(raw, path)
-    write_cache(cached, json.dumps(dataclasses.asdict(catalog), default=str).encode())
+    write_cache(cached, json.dumps(_dump(catalog)).encode())
     return catalog
 
 
@@ -97,14 +98,14 @@ def _check_references(catalog: Catalog, path: Path) -> None:
     provider_ids = [p.id for p in catalog.providers]
     for i, p in enumerate(catalog.providers):
         at = f"providers[{i}] ({p.id})"
-        if not _ID.match(p.id):
+        if not re.match(_ID, p.id):
             fail(f"{at}.id", "use lowercase letters, digits, '.', '_' or '-'")
         if provider_ids.count(p.id) > 1:
             fail(f"{at}.id", "declared twice")
         if not p.base_url.startswith("https://"):
             fail(f"{at}.base_url", "must start with https://")
         for var in p.env_vars:
-            if not _ENV_VAR.match(var):
+            if not re.match(_ENV_VAR, var):
                 fail(f"{at}.env_vars", f"{var!r} is not an upper-case environment variable name")
         ids = [m.id for m in p.models]
         for j, m in enumerate(p.models):
@@ -137,7 +138,7 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             fail(f"{at}.provider", f"{choice.provider!r} is not a provider in this file")
         if not re.match(r"^--[a-z0-9][a-z0-9-]*$", choice.cli_flag):
             fail(f"{at}.cli_flag", "must look like --name-of-flag")
-        if not _ENV_VAR.match(choice.env_var):
+        if not re.match(_ENV_VAR, choice.env_var):
             fail(f"{at}.env_var", f"{choice.env_var!r} is not an upper-case environment variable name")
 
 
@@ -161,23 +162,37 @@ def _check_values(node: Any, at: str, fail: Callable[[str, str], None]) -> None:
         fail(at, "must be greater than or equal to 0")
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, include_extras=False)
+# The cache says what each value is, so rebuilding it needs no type introspection (typing.get_type_hints
+# evaluates every annotation: ~2 % of a command's start-up): a dataclass is {"": name, fields...},
+# a tuple {"()": [...]}, a date {"date": "..."}, a mapping {"{}": {...}}; lists and scalars are themselves.
+CACHE_FORMAT = 2
+_CLASSES = {name: cls for name, cls in vars(types).items() if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 
 
-def _build(tp: Any, value: Any) -> Any:
-    """Rebuild validated dataclasses from their cached JSON form (no validation: the hash vouches)."""
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        return tp(**{f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
-    origin = typing.get_origin(tp)
-    if origin is tuple:
-        return tuple(_build(typing.get_args(tp)[0], v) for v in value)
-    if origin in (typing.Union, pytypes.UnionType):
-        if value is None:
-            return None
-        return _build(next(a for a in typing.get_args(tp) if a is not type(None)), value)
-    if tp is dt.date:
-        return dt.date.fromisoformat(value)
-    return value
+def _dump(node: Any) -> Any:
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return {"": type(node).__name__, **{f.name: _dump(getattr(node, f.name)) for f in dataclasses.fields(node)}}
+    if isinstance(node, tuple):
+        return {"()": [_dump(v) for v in node]}
+    if isinstance(node, dt.date):
+        return {"date": node.isoformat()}
+    if isinstance(node, dict):
+        return {"{}": {k: _dump(v) for k, v in node.items()}}
+    if isinstance(node, list):
+        return [_dump(v) for v in node]
+    return node
+
+
+def _load(node: Any) -> Any:
+    """Rebuild validated dataclasses from their cached form (no validation: the file's hash vouches)."""
+    if isinstance(node, list):
+        return [_load(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if "" in node:
+        return _CLASSES[node[""]](**{k: _load(v) for k, v in node.items() if k})
+    if "()" in node:
+        return tuple(_load(v) for v in node["()"])
+    if "date" in node:
+        return dt.date.fromisoformat(node["date"])
+    return {k: _load(v) for k, v in node["{}"].items()}

@@ -8,14 +8,13 @@ primary and appends no catalogue model of its own accord, and it never touches o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeGuard
 
 from . import keys, merge
 from .refs import close_matches
-from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, versions_accepting
+from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, template_var, versions_accepting
 from .types import Model, Provider
 
 Level = Literal["error", "warning", "info"]
@@ -24,7 +23,6 @@ Level = Literal["error", "warning", "info"]
 THINKING_MIN_TOKENS = 16_384
 # Ids whose vendor fixes the temperature server-side and answers 400 to any other (Moonshot's Kimi).
 FIXED_TEMPERATURE_PREFIXES = ("kimi-",)
-_TEMPLATE = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
 _MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}  # what OpenClaw itself writes
 
 
@@ -42,7 +40,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Live:
-    """What the provider answered, filled by the CLI when online."""
+    """What the provider answered, filled by workflows/doctor.py when online."""
 
     key_status: Literal["valid", "bad-key", "payment", "unreachable"]
     detail: str = ""  # the typed error's one-line message
@@ -457,8 +455,8 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             )
             return
         var = api_key["id"]
-    elif isinstance(api_key, str) and (m := _TEMPLATE.match(api_key.strip())):
-        var = m.group(1)
+    elif isinstance(api_key, str) and (named := template_var(api_key.strip())):
+        var = named
         yield Finding(
             "key.template",
             "warning",
@@ -563,9 +561,9 @@ def _fix_key(edit: merge.Edit, ctx: Context) -> None:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
     block, var = _block(edit.config, p.id), _key_var(p)
     api_key = block.get("apiKey")
-    if isinstance(api_key, str) and (m := _TEMPLATE.match(api_key.strip())):
-        block["apiKey"] = env_ref(m.group(1))
-        edit.change(at, f'apiKey: "${{{m.group(1)}}}" -> env reference to {m.group(1)}')
+    if isinstance(api_key, str) and (named := template_var(api_key.strip())):
+        block["apiKey"] = env_ref(named)
+        edit.change(at, f'apiKey: "${{{named}}}" -> env reference to {named}')
     elif api_key is None and var and not _auth_profile(edit.config, p.id) and _key_sources(ctx, edit.config, var):
         block["apiKey"] = env_ref(var)
         edit.change(at, f"apiKey set: env reference to {var}", created=True)

@@ -85,9 +85,9 @@ def set_dotenv(text: str, var: str, value: str | None) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-_KEY_LIKE = re.compile(r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}")
+_KEY_LIKE = r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}"  # compiled by re on first use: only an error needs it
 
 
 def redact(text: str) -> str:
     """Mask anything in `text` that looks like an API key, so vendor messages cannot leak one."""
-    return _KEY_LIKE.sub(lambda m: mask(m.group(0)), text)
+    return re.sub(_KEY_LIKE, lambda m: mask(m.group(0)), text)

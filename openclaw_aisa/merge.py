@@ -12,19 +12,17 @@ field_diffs) are public: doctor's repairs are built from the same ones.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
-from .schema import configured_ids, current_primary, dig, env_ref, model_entry, parse_version, since, split_ref
+from .schema import configured_ids, current_primary, dig, env_ref, model_entry, parse_version, since, split_ref, template_var
 from .types import AuthResult, Provider
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
 CATALOGUE_FIELDS = ("name", "reasoning", "input", "cost", "contextWindow", "maxTokens")
-_ENV_TEMPLATE = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
 
 
 def copy_json(node: Any) -> Any:
@@ -193,11 +191,11 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
     _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
-    if isinstance(api_key, str) and (m := _ENV_TEMPLATE.match(api_key)):
-        existing["apiKey"] = env_ref(m.group(1))
+    if isinstance(api_key, str) and (named := template_var(api_key)):
+        existing["apiKey"] = env_ref(named)
         edit.change(
             f"{at}.apiKey",
-            f'apiKey: "${{{m.group(1)}}}" -> env reference to {m.group(1)} (valid on every OpenClaw version, no doctor warning)',
+            f'apiKey: "${{{named}}}" -> env reference to {named} (valid on every OpenClaw version, no doctor warning)',
         )
     if "apiKey" not in existing:
         existing["apiKey"] = block["apiKey"]
@@ -333,7 +331,7 @@ def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) 
 def _describe_key(value: Any) -> str:
     if isinstance(value, dict) and value.get("source") == "env":
         return f"env reference to {value.get('id')}"
-    if isinstance(value, str) and _ENV_TEMPLATE.match(value):
+    if isinstance(value, str) and template_var(value):
         return f"template {value}"
     return "an inline key" if isinstance(value, str) else "a secret reference"
 

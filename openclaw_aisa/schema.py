@@ -14,6 +14,12 @@ from typing import Any, Literal
 from .types import Model, Provider
 
 
+def template_var(value: str) -> str | None:
+    """`AISA_API_KEY` from the string form `${AISA_API_KEY}` (OpenClaw's env substitution), else None."""
+    m = re.match(r"^\$\{([A-Z_][A-Z0-9_]*)\}$", value)
+    return m.group(1) if m else None
+
+
 def env_ref(var: str) -> dict[str, str]:
     """The SecretRef form: valid on every version, never resolved on write, no doctor warning."""
     return {"source": "env", "provider": "default", "id": var}

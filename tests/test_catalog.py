@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -169,3 +170,30 @@ def test_our_user_dirs_are_the_ones_platformdirs_gives(monkeypatch, env):
         monkeypatch.setenv(var, value)
     assert user_dir("cache") == Path(platformdirs.user_cache_dir("openclaw-aisa", appauthor=False))
     assert user_dir("state") == Path(platformdirs.user_state_dir("openclaw-aisa", appauthor=False))
+
+
+def test_the_cached_catalogue_rebuilds_the_same_types_as_validation(tmp_path, monkeypatch):
+    """Tuples stay tuples, dates dates, compat lists lists: the cache says what each value is."""
+    from openclaw_aisa import catalog
+
+    monkeypatch.setattr(catalog, "cache_dir", lambda: tmp_path)
+    load_catalog.cache_clear()
+    try:
+        validated = load_catalog()  # cold: validated, then cached
+        assert list(tmp_path.glob(f"catalog-{catalog.CACHE_FORMAT}-*.json"))
+        load_catalog.cache_clear()
+        cached = load_catalog()  # warm: from the cache
+    finally:
+        load_catalog.cache_clear()
+    assert cached == validated and cached is not validated
+
+    def shapes(node):
+        if dataclasses.is_dataclass(node):
+            return (type(node).__name__, tuple(shapes(getattr(node, f.name)) for f in dataclasses.fields(node)))
+        if isinstance(node, (tuple, list)):
+            return (type(node).__name__, tuple(shapes(v) for v in node))
+        if isinstance(node, dict):
+            return ("dict", tuple((k, shapes(v)) for k, v in node.items()))
+        return type(node).__name__
+
+    assert shapes(cached) == shapes(validated)

@@ -21,7 +21,7 @@ from ..types import Provider
 from . import session
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """What to measure: which models, how many runs, the prompt and budget, and the files to write."""
 
@@ -34,7 +34,7 @@ class Request:
     chart: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Benched:
     """`bench --json`; exit 1 when no request succeeded."""
 

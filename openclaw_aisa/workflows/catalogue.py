@@ -14,7 +14,7 @@ from ..schema import split_ref
 from ..types import Model, Provider
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Row:
     """One model of `models list`: a catalogue model (`model` set) or one only the config has."""
 
@@ -51,7 +51,7 @@ class Row:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Listed:
     """`models list --json`: the catalogue, what is configured, the primary."""
 
@@ -80,7 +80,7 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
     return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PrimarySet:
     """`models set`: the new primary, and whether the config changed."""
 

@@ -15,7 +15,7 @@ from ..types import Provider
 from . import session
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """One turn: the model, the prompt and an optional system message and output budget."""
 
@@ -26,7 +26,7 @@ class Request:
     max_tokens: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Piece:
     """A part of the answer as it streams: `reasoning` (thinking) or `content` (the answer)."""
 
@@ -34,7 +34,7 @@ class Piece:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Answer:
     """`chat --json`: the whole answer, usage, cost and timings."""
 

@@ -12,7 +12,7 @@ from ..host import Host
 from ..types import Credential, Provider
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Found:
     """A provider's keys, the environment's first: OpenClaw uses an exported key over the .env's."""
 
@@ -31,7 +31,7 @@ class Found:
         return {"provider": self.provider.id, "label": self.provider.label, "credentials": creds}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Detected:
     """`detect --json`: the keys found for every registered provider."""
 

@@ -14,7 +14,7 @@ from ..host import Host
 from . import session
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """Which provider's setup to check, for which OpenClaw, and whether to repair and go online."""
 
@@ -25,7 +25,7 @@ class Request:
     openclaw: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Report:
     """`doctor --json`; exit 1 while an error remains."""
 

@@ -15,7 +15,7 @@ from ..types import Provider
 from . import session, transaction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LiveRow:
     """One served model against the config: configured, primary."""
 
@@ -37,7 +37,7 @@ class LiveRow:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LiveListed:
     """`models list --live --json`: what the provider serves now."""
 
@@ -74,7 +74,7 @@ def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, ref
     return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Drift:
     """What `models sync` finds: configured ids no longer served, and served chat ids not configured."""
 
@@ -85,7 +85,7 @@ class Drift:
     new_other: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Edited:
     """`models add --json` and `models sync --json`: what changed (or would: `diff`), and sync's drift."""
 
@@ -124,7 +124,7 @@ class Edited:
         return doc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Change:
     """What `models add` / `models sync` should change, and whether only to show it."""
 

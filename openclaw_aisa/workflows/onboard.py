@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked 
 SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """Everything onboarding needs once the CLI has asked what it must: the key and the user's choices."""
 
@@ -58,7 +58,7 @@ def dotenv_path(env: Mapping[str, str], profile: str | None) -> Path:
     return paths.locate(env, profile).dotenv
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
     """What onboarding would write; `document()` is `onboard --dry-run --json`."""
 
@@ -144,7 +144,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Verified:
     """The key check's outcome: True (with the model count), or None when it could not be checked (why: `warning`)."""
 
@@ -187,7 +187,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     return Verified(True, check.model_count)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Onboarded:
     """What onboarding did; `document()` is `onboard --json`."""
 
@@ -247,16 +247,14 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
         warnings.append(
             f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak"
         )
-    committed = transaction.commit(
-        plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, record=transaction.Journal(plan.provider.id)
-    )
+    committed = transaction.commit(plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, journal=plan.provider.id)
     if committed.journal_error:
         warnings.append(f"the config is written, but {committed.journal_error}; `openclaw-aisa remove` will then keep what this run added")
     installed = _onboard_plugin(host, env, plan)
     return Onboarded(plan, committed, verified, tuple(warnings), installed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PluginStep:
     """Onboarding's install of the native plugin: the bundle installed, or why not, in one line."""
 

@@ -20,7 +20,7 @@ from ..urls import check_base_url
 from . import transaction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """Which provider's plugin, through which openclaw, and the options of install and uninstall."""
 
@@ -45,7 +45,7 @@ def find_openclaw(env: Mapping[str, str], explicit: str | None) -> tuple[Path, s
     return command, version
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Bundle:
     """What installing the bundle did: which openclaw, the command line used, and what OpenClaw reports."""
 
@@ -69,7 +69,7 @@ class Bundle:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Installed:
     """`plugin install --json`."""
 
@@ -114,7 +114,7 @@ def install_bundle(
     return Bundle(str(command), version, provider.id, package_version(), line, entry.get("enabled"), entry.get("status"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Status:
     """`plugin status --json`."""
 
@@ -163,7 +163,7 @@ def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UninstallPlan:
     """What `plugin uninstall` needs to know before it acts: may the user have to name a new primary?"""
 
@@ -187,7 +187,7 @@ def plan_uninstall(host: Host, env: Mapping[str, str], request: Request) -> Unin
     return UninstallPlan(provider, command, version, loc, keeps_working, needed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Uninstalled:
     """`plugin uninstall --json`."""
 

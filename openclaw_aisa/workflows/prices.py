@@ -32,7 +32,7 @@ def catalogue_model(provider: Provider, wanted: str) -> Model:
     return model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Priced:
     """A model's quotes, the provider's own first, with the provider's saving against each other seller."""
 
@@ -72,7 +72,7 @@ class Priced:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Prices:
     """`pricing --json`."""
 
@@ -102,7 +102,7 @@ def prices(host: Host, provider_id: str | None, models: tuple[str, ...], as_of_t
     return Prices(provider, as_of_text, as_of, today, priced)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Seller:
     """One seller's projected cost, and how much more it costs a year than the provider (None for the provider)."""
 
@@ -140,7 +140,7 @@ class Seller:
         return doc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cost:
     """`cost --json`."""
 

@@ -13,7 +13,7 @@ from ..types import Provider
 from . import plugin, transaction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """What `remove` should take out, and whether only to show it."""
 
@@ -26,7 +26,7 @@ class Request:
     openclaw: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Prepared:
     """What `remove` knows before it asks the user anything: what onboarding created, and the primary at stake."""
 
@@ -45,7 +45,7 @@ def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
     return Prepared(provider, loc, created, current if needs else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Removed:
     """What `remove` did, or with `diff` what it would do."""
 
@@ -76,7 +76,7 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
     if request.dry_run:
         secrets = transaction.secrets_in_play(provider, env, dotenv, planned.snapshot.data)
         return Removed(provider, loc, transaction.preview(loc, planned, edit, secrets))
-    committed = transaction.commit(loc, env, transform, planned, dotenv=edit, record=transaction.Journal(provider.id, forget=True))
+    committed = transaction.commit(loc, env, transform, planned, dotenv=edit, journal=provider.id, forget=True)
     command = openclaw_exe.find(env, request.openclaw) if request.uninstall_plugin else None
     done = tuple(plugin.uninstall_native(provider, command, loc, env)) if command is not None else ()
     return Removed(

@@ -25,7 +25,7 @@ OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
 VERIFY_TIMEOUT = 5.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Target:
     """Which provider, which OpenClaw profile, and the endpoint and timeout a user asked for."""
 
@@ -72,7 +72,7 @@ def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str,
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Session:
     """An online command's provider, config, endpoint and key, resolved once."""
 

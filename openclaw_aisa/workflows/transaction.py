@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import keys, merge, schema
-from ..adapters import journal, paths, store
+from ..adapters import paths, store
 from ..errors import AisaError, ConflictError
 from ..types import Provider
 
@@ -23,7 +23,7 @@ CONFLICT_RETRIES = 3
 Transform = Callable[[dict[str, Any]], merge.Merged]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dotenv:
     """The state dir's `.env` as read (`raw` None: no file), and the text it should hold."""
 
@@ -40,15 +40,7 @@ class Dotenv:
         return self.new != self.old
 
 
-@dataclass(frozen=True)
-class Journal:
-    """What to record for `remove`: the paths a write created (`forget` False), or drop the record."""
-
-    provider: str
-    forget: bool = False
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Planned:
     """The config as read and as the transform would leave it."""
 
@@ -60,7 +52,7 @@ class Planned:
         return self.merged.config != self.snapshot.data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Committed:
     """What a commit wrote: the config (as finally merged), whether each file changed, a journal failure."""
 
@@ -95,9 +87,13 @@ def commit(
     planned: Planned,
     *,
     dotenv: Dotenv | None = None,
-    record: Journal | None = None,
+    journal: str | None = None,
+    forget: bool = False,
 ) -> Committed:
-    """Write what `planned` holds; on a conflict, re-read and transform again (the transform is pure)."""
+    """Write what `planned` holds; on a conflict, re-read and transform again (the transform is pure).
+
+    `journal` names the provider whose onboarding this records for `remove`: what the write created,
+    or with `forget`, that the record goes."""
     if planned.changes:
         store.check_writable(planned.snapshot.path, env)  # before the .env, so a refusal leaves both files alone
     dotenv_written = False
@@ -112,9 +108,11 @@ def commit(
             store.put_back(dotenv.path, dotenv.raw, dotenv.new.encode())
         raise
     failed = None
-    if record is not None and (written or record.forget):
+    if journal is not None and (written or forget):
+        from ..adapters import journal as record  # only onboarding and remove keep one
+
         try:
-            journal.update(loc.config, record.provider, () if record.forget else merged.created, forget=record.forget)
+            record.update(loc.config, journal, () if forget else merged.created, forget=forget)
         except AisaError as e:
             failed = f"its record of what onboarding added was not saved ({e})"
     return Committed(snapshot, merged, written, dotenv_written, failed)
