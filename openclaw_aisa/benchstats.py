@@ -8,18 +8,17 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import merge, refs
-from .types import Provider
+from .types import Provider, record
 
 DEFAULT_PROMPT = "In about one hundred words, explain why the sky is blue."
 CSV_FIELDS = ("model", "run", "ok", "ttft_s", "total_s", "output_tokens", "tokens_per_s", "tokens_from", "error")
 _REQUEST_ID = re.compile(r" \(request id [^)]*\)$")
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     """One streamed request; seconds are counted from just before it was sent. `ttft_s` is None when
     no text came; `tokens_from` is "usage", or "chunks" when the gateway reported no usage."""

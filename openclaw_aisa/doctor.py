@@ -9,13 +9,13 @@ primary and appends no catalogue model of its own accord, and it never touches o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Literal, TypeGuard
 
 from . import keys, merge
 from .refs import close_matches
 from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, template_var, versions_accepting
-from .types import Model, Provider
+from .types import Model, Provider, record
 
 Level = Literal["error", "warning", "info"]
 
@@ -26,7 +26,7 @@ FIXED_TEMPERATURE_PREFIXES = ("kimi-",)
 _MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}  # what OpenClaw itself writes
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One thing doctor found: its check id, how bad, what to do, and whether `--fix` can do it."""
 
@@ -38,7 +38,7 @@ class Finding:
     path: str | None = None  # the config path or file concerned
 
 
-@dataclass(frozen=True)
+@record
 class Live:
     """What the provider answered, filled by workflows/doctor.py when online."""
 
@@ -48,7 +48,7 @@ class Live:
     model_count: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """Everything the checks look at, gathered by workflows/doctor.py: the checks themselves touch nothing."""
 
@@ -67,7 +67,7 @@ class Context:
         return self.locations.get(name) or {"config": "openclaw.json", "dotenv": ".env", "state_dir": "the state dir"}[name]
 
 
-@dataclass(frozen=True)
+@record
 class Fixed:
     """The repaired config, the changes to show, and the file modes to set."""
 

@@ -8,9 +8,10 @@ whatever looks like a key in text that came from elsewhere (a vendor's error, ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .errors import UsageError
+from .types import record
 
 _PREFIX = re.compile(r"^(?:[a-z]{2,4}-){1,2}")
 _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
@@ -19,7 +20,7 @@ _UNSAFE = re.compile(r"[\s\"'`#\\$\x00-\x1f\x7f]")
 SOURCES = ("flag", "stdin", "environment", ".env", "prompt")
 
 
-@dataclass(frozen=True)
+@record
 class Key:
     """A key and where it came from; `value` is secret and never printed (`masked` is)."""
 

@@ -19,7 +19,7 @@ from typing import Any
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
 from .schema import configured_ids, current_primary, dig, env_ref, model_entry, parse_version, since, split_ref, template_var
-from .types import AuthResult, Provider
+from .types import AuthResult, Provider, record
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
 CATALOGUE_FIELDS = ("name", "reasoning", "input", "cost", "contextWindow", "maxTokens")
@@ -34,7 +34,7 @@ def copy_json(node: Any) -> Any:
     return node
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One change to the config, at a dotted path, with the line a user is shown."""
 
@@ -46,7 +46,7 @@ class Change:
         return self.summary
 
 
-@dataclass(frozen=True)
+@record
 class Merged:
     """A merge's result: the new config, what changed, and notes for the user."""
 
@@ -59,7 +59,7 @@ class Merged:
         return tuple(c.path for c in self.changes if c.created)
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """What the user asked of onboarding beyond the key (primary, base URL, refreshes, target version)."""
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from .errors import UsageError
-from .types import Model, Price, Provider
+from .types import Model, Price, Provider, record
 
 STALE_AFTER_DAYS = 90
 _AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmbt]?)\s*$", re.I)
@@ -26,7 +25,7 @@ def parse_tokens(text: str) -> int:
     return round(float(m.group(1)) * _SCALE[m.group(2).lower()])
 
 
-@dataclass(frozen=True)
+@record
 class Quote:
     """One seller's price for a model, as in force on the date asked about."""
 
@@ -57,7 +56,7 @@ def saving(ours: float, theirs: float) -> float | None:
     return None if theirs <= 0 else round(100 * (1 - ours / theirs), 1)
 
 
-@dataclass(frozen=True)
+@record
 class Projection:
     """A seller's monthly cost for a token volume, at the first tier of its quote."""
 

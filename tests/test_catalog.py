@@ -197,3 +197,42 @@ def test_the_cached_catalogue_rebuilds_the_same_types_as_validation(tmp_path, mo
         return type(node).__name__
 
     assert shapes(cached) == shapes(validated)
+
+
+def test_records_compare_hash_and_print_as_generated_dataclasses_do():
+    """types.record shares one __eq__/__hash__/__repr__ instead of compiling them per class (start-up):
+    every record in the catalogue behaves as its dataclass(frozen=True) twin, field options included."""
+    from typing import Any
+
+    from openclaw_aisa.types import Credential
+
+    def twin(obj):
+        spec = [(f.name, Any, dataclasses.field(repr=f.repr, compare=f.compare, hash=f.hash)) for f in dataclasses.fields(obj)]
+        cls = dataclasses.make_dataclass(type(obj).__name__, spec, frozen=True)
+        return cls(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+
+    def records(node):
+        if dataclasses.is_dataclass(node):
+            yield node
+            for f in dataclasses.fields(node):
+                yield from records(getattr(node, f.name))
+        elif isinstance(node, (tuple, list)):
+            for item in node:
+                yield from records(item)
+
+    seen = [*records(load_catalog()), Credential("aisa", "AISA_API_KEY", "environment", "sk-aisa-secret-value-0000")]
+    assert {type(r).__name__ for r in seen} >= {"Catalog", "Provider", "Model", "Figure", "Price", "AuthChoice", "PluginInfo", "Credential"}
+    for obj in seen:
+        other = twin(obj)
+        assert repr(obj) == repr(other)
+        try:
+            expected_hash = hash(other)
+        except TypeError:
+            with pytest.raises(TypeError):
+                hash(obj)
+        else:
+            assert hash(obj) == expected_hash
+        same = dataclasses.replace(obj)
+        assert obj == same and not (obj != same) and obj is not same
+        assert obj != other  # another class, however alike
+    assert "secret" not in repr(seen[-1])  # a field with repr=False stays out

@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import httpx
@@ -20,13 +20,14 @@ from ..catalog import load_catalog
 from ..errors import UsageError
 from ..gateway import BadKey, GatewayError, GatewayTimeout, GatewayUnreachable, PaymentRequired, StreamBroken
 from ..keys import mask
+from ..types import record
 from ..urls import check_base_url
 
 MAX_REDIRECTS = 3
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@dataclass(frozen=True)
+@record
 class Timeouts:
     """Seconds per phase; all finite, so no call can hang."""
 
@@ -39,7 +40,7 @@ class Timeouts:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
-@dataclass(frozen=True)
+@record
 class KeyCheck:
     """What `check_key` learnt. `valid`: True when AIsa knows the key (even with no balance left),
     False when it rejected it, None when it could not tell (unreachable, timeout, a gateway error)."""

@@ -11,11 +11,10 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..types import Provider
+from ..types import Provider, record
 
 TTL_SECONDS = 6 * 3600
 KINDS = ("chat", "image", "video", "audio", "embedding", "rerank", "other")
@@ -49,7 +48,7 @@ _ID_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class LiveModel:
     """A model AIsa serves, with what it does (chat, image, ...) and whether plugin.toml describes it."""
 
@@ -59,7 +58,7 @@ class LiveModel:
     curated: bool  # plugin.toml describes it (context, output, prices)
 
 
-@dataclass(frozen=True)
+@record
 class Listing:
     """The live list as one command sees it: where it came from (live, cache, stale cache) and when."""
 

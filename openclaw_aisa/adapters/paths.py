@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..types import record
 
-@dataclass(frozen=True)
+
+@record
 class Location:
     """The config file and the state dir OpenClaw uses (`legacy`: a clawdbot-era path)."""
 

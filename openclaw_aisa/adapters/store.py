@@ -21,12 +21,12 @@ import stat
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, ConflictError, UsageError
 from ..keys import parse_dotenv
+from ..types import record
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
 LOCK_STALE_SECONDS = 30  # as OpenClaw's own config lock
@@ -37,7 +37,7 @@ MAX_DEPTH = 64  # OpenClaw's own config nests under 10 levels; pyjson5 stops at 
 _TEMP = re.compile(r"(?:(\d+)\.|bak\.)?[a-z0-9_]{8}")
 
 
-@dataclass(frozen=True)
+@record
 class Snapshot:
     """A config as read: `raw` is None when there is no file yet."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import benchstats
@@ -17,11 +16,11 @@ from ..adapters import outputs
 from ..benchstats import Sample
 from ..errors import UsageError
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 from . import session
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """What to measure: which models, how many runs, the prompt and budget, and the files to write."""
 
@@ -34,7 +33,7 @@ class Request:
     chart: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Benched:
     """`bench --json`; exit 1 when no request succeeded."""
 

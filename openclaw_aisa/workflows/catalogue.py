@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import schema
@@ -11,10 +10,10 @@ from ..adapters import paths, store
 from ..errors import UsageError
 from ..host import Host
 from ..schema import split_ref
-from ..types import Model, Provider
+from ..types import Model, Provider, record
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Row:
     """One model of `models list`: a catalogue model (`model` set) or one only the config has."""
 
@@ -51,7 +50,7 @@ class Row:
         }
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Listed:
     """`models list --json`: the catalogue, what is configured, the primary."""
 
@@ -80,7 +79,7 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
     return Listed(str(loc.config), primary, tuple(rows), tuple(providers))
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class PrimarySet:
     """`models set`: the new primary, and whether the config changed."""
 

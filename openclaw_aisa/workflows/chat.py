@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import refs
 from ..errors import UsageError
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 from . import session
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """One turn: the model, the prompt and an optional system message and output budget."""
 
@@ -26,7 +25,7 @@ class Request:
     max_tokens: int | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Piece:
     """A part of the answer as it streams: `reasoning` (thinking) or `content` (the answer)."""
 
@@ -34,7 +33,7 @@ class Piece:
     text: str
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Answer:
     """`chat --json`: the whole answer, usage, cost and timings."""
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import keys
 from ..adapters import paths, store
 from ..host import Host
-from ..types import Credential, Provider
+from ..types import Credential, Provider, record
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Found:
     """A provider's keys, the environment's first: OpenClaw uses an exported key over the .env's."""
 
@@ -31,7 +30,7 @@ class Found:
         return {"provider": self.provider.id, "label": self.provider.label, "credentials": creds}
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Detected:
     """`detect --json`: the keys found for every registered provider."""
 

@@ -4,17 +4,17 @@ provider's answer), run them, and with `fix` apply the safe repairs through the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import doctor, merge
 from ..adapters import openclaw_exe, store
 from ..errors import PROG, ConfigError
 from ..host import Host
+from ..types import record
 from . import session
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """Which provider's setup to check, for which OpenClaw, and whether to repair and go online."""
 
@@ -25,7 +25,7 @@ class Request:
     openclaw: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Report:
     """`doctor --json`; exit 1 while an error remains."""
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .. import merge, refs, schema
 from ..adapters import live, openclaw_exe
 from ..errors import PROG, AisaError, UsageError
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 from . import session, transaction
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class LiveRow:
     """One served model against the config: configured, primary."""
 
@@ -37,7 +37,7 @@ class LiveRow:
         }
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class LiveListed:
     """`models list --live --json`: what the provider serves now."""
 
@@ -74,7 +74,7 @@ def list_live(host: Host, env: Mapping[str, str], target: session.Target, *, ref
     return LiveListed(s.provider, s.base_url, found, rows, tuple(sorted(configured - set(found.ids))))
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Drift:
     """What `models sync` finds: configured ids no longer served, and served chat ids not configured."""
 
@@ -85,7 +85,7 @@ class Drift:
     new_other: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Edited:
     """`models add --json` and `models sync --json`: what changed (or would: `diff`), and sync's drift."""
 
@@ -124,7 +124,7 @@ class Edited:
         return doc
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Change:
     """What `models add` / `models sync` should change, and whether only to show it."""
 

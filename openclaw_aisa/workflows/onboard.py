@@ -7,7 +7,6 @@ before `plan`, and may ask for a confirmation between `plan` and `apply`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -15,7 +14,7 @@ from .. import keys, merge, schema
 from ..adapters import openclaw_exe, paths, store
 from ..errors import PROG, AisaError, UsageError
 from ..host import Host
-from ..types import AuthChoice, AuthRequest, AuthResult, Provider
+from ..types import AuthChoice, AuthRequest, AuthResult, Provider, record
 from . import transaction
 
 if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked and the plugin installed
@@ -24,7 +23,7 @@ if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked 
 SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """Everything onboarding needs once the CLI has asked what it must: the key and the user's choices."""
 
@@ -58,7 +57,7 @@ def dotenv_path(env: Mapping[str, str], profile: str | None) -> Path:
     return paths.locate(env, profile).dotenv
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Plan:
     """What onboarding would write; `document()` is `onboard --dry-run --json`."""
 
@@ -144,7 +143,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     )
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Verified:
     """The key check's outcome: True (with the model count), or None when it could not be checked (why: `warning`)."""
 
@@ -187,7 +186,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     return Verified(True, check.model_count)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Onboarded:
     """What onboarding did; `document()` is `onboard --json`."""
 
@@ -254,7 +253,7 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
     return Onboarded(plan, committed, verified, tuple(warnings), installed)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class PluginStep:
     """Onboarding's install of the native plugin: the bundle installed, or why not, in one line."""
 

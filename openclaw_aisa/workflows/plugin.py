@@ -6,7 +6,6 @@ Onboarding installs it and `remove` uninstalls it with the same functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,12 @@ from ..adapters import bundle, openclaw_exe, paths, store
 from ..catalog import load_catalog
 from ..errors import AisaError, UsageError
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 from ..urls import check_base_url
 from . import transaction
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """Which provider's plugin, through which openclaw, and the options of install and uninstall."""
 
@@ -45,7 +44,7 @@ def find_openclaw(env: Mapping[str, str], explicit: str | None) -> tuple[Path, s
     return command, version
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Bundle:
     """What installing the bundle did: which openclaw, the command line used, and what OpenClaw reports."""
 
@@ -69,7 +68,7 @@ class Bundle:
         }
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Installed:
     """`plugin install --json`."""
 
@@ -114,7 +113,7 @@ def install_bundle(
     return Bundle(str(command), version, provider.id, package_version(), line, entry.get("enabled"), entry.get("status"))
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Status:
     """`plugin status --json`."""
 
@@ -163,7 +162,7 @@ def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
     )
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class UninstallPlan:
     """What `plugin uninstall` needs to know before it acts: may the user have to name a new primary?"""
 
@@ -187,7 +186,7 @@ def plan_uninstall(host: Host, env: Mapping[str, str], request: Request) -> Unin
     return UninstallPlan(provider, command, version, loc, keeps_working, needed)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Uninstalled:
     """`plugin uninstall --json`."""
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from .. import pricing, refs
 from ..errors import PROG, UsageError
 from ..host import Host
 from ..schema import split_ref
-from ..types import Model, Provider
+from ..types import Model, Provider, record
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -32,7 +31,7 @@ def catalogue_model(provider: Provider, wanted: str) -> Model:
     return model
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Priced:
     """A model's quotes, the provider's own first, with the provider's saving against each other seller."""
 
@@ -72,7 +71,7 @@ class Priced:
         }
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Prices:
     """`pricing --json`."""
 
@@ -102,7 +101,7 @@ def prices(host: Host, provider_id: str | None, models: tuple[str, ...], as_of_t
     return Prices(provider, as_of_text, as_of, today, priced)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Seller:
     """One seller's projected cost, and how much more it costs a year than the provider (None for the provider)."""
 
@@ -140,7 +139,7 @@ class Seller:
         return doc
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Cost:
     """`cost --json`."""
 

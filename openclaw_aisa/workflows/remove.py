@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .. import keys, merge, schema
 from ..adapters import journal, openclaw_exe, paths, store
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 from . import plugin, transaction
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Request:
     """What `remove` should take out, and whether only to show it."""
 
@@ -26,7 +25,7 @@ class Request:
     openclaw: str | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Prepared:
     """What `remove` knows before it asks the user anything: what onboarding created, and the primary at stake."""
 
@@ -45,7 +44,7 @@ def prepare(host: Host, env: Mapping[str, str], request: Request) -> Prepared:
     return Prepared(provider, loc, created, current if needs else None)
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Removed:
     """What `remove` did, or with `diff` what it would do."""
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import keys, schema
 from ..adapters import paths, store
 from ..errors import PROG, AisaError, UsageError
 from ..host import Host
-from ..types import Provider
+from ..types import Provider, record
 
 if TYPE_CHECKING:  # the network modules load only when a request is made: offline commands never pay for them
     from ..adapters.client import AisaClient, KeyCheck, Timeouts
@@ -25,7 +24,7 @@ OFFLINE_ENV = "OPENCLAW_AISA_OFFLINE"
 VERIFY_TIMEOUT = 5.0
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Target:
     """Which provider, which OpenClaw profile, and the endpoint and timeout a user asked for."""
 
@@ -72,7 +71,7 @@ def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str,
     return None
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Session:
     """An online command's provider, config, endpoint and key, resolved once."""
 

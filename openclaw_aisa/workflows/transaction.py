@@ -9,21 +9,20 @@ the `.env` put back when the config cannot be written, and what onboarding creat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import keys, merge, schema
 from ..adapters import paths, store
 from ..errors import AisaError, ConflictError
-from ..types import Provider
+from ..types import Provider, record
 
 CONFLICT_RETRIES = 3
 
 Transform = Callable[[dict[str, Any]], merge.Merged]
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Dotenv:
     """The state dir's `.env` as read (`raw` None: no file), and the text it should hold."""
 
@@ -40,7 +39,7 @@ class Dotenv:
         return self.new != self.old
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Planned:
     """The config as read and as the transform would leave it."""
 
@@ -52,7 +51,7 @@ class Planned:
         return self.merged.config != self.snapshot.data
 
 
-@dataclass(frozen=True, eq=False)
+@record
 class Committed:
     """What a commit wrote: the config (as finally merged), whether each file changed, a journal failure."""
 
