@@ -173,9 +173,10 @@ def read_dotenv(path: Path) -> tuple[bytes | None, str, dict[str, str]]:
     return raw, text, parse_dotenv(text)
 
 
-# Compact JSON bytes from which orjson renders: below, json's indent mode (about 35 us a KB) takes
-# less time than importing orjson (about 2 ms), and OpenClaw configs are a few KB.
-ORJSON_FROM = 64 * 1024
+# Compact JSON bytes from which orjson renders. Below, json's indent mode (about 35 us per KB it
+# writes) costs a one-off command less than importing orjson (about 2 ms): a config of under ~50 KB
+# as written, and OpenClaw's configs are a few KB.
+ORJSON_FROM = 32 * 1024
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
