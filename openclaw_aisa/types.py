@@ -1,4 +1,4 @@
-"""What provider plugins register and exchange with the host, as plain frozen dataclasses.
+"""What provider plugins register and exchange with the host, as frozen dataclasses (`record`).
 
 plugin.toml is validated against these classes with pydantic (see catalog.py), which checks types,
 required fields and unknown keys; catalog.py checks bounds and cross-references. Plugins written in
