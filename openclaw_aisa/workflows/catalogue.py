@@ -68,9 +68,7 @@ def list_catalogue(host: Host, env: Mapping[str, str], profile: str | None, prov
     loc = paths.locate(env, profile)
     config = store.read_checked(loc.config).data
     primary = schema.current_primary(config)
-    if provider_id and provider_id not in host.providers:
-        raise UsageError(f"unknown provider {provider_id!r}; registered: {', '.join(host.providers)}")
-    providers = [host.providers[provider_id]] if provider_id else list(host.providers.values())
+    providers = [host.provider(provider_id)] if provider_id else list(host.providers.values())
     rows: list[Row] = []
     for provider in providers:
         configured = schema.configured_ids(config, provider.id)

@@ -91,13 +91,13 @@ class Session:
         seconds = self.timeout or read
         return Timeouts(read=seconds) if seconds else Timeouts()
 
-    def client(self, read_timeout: float | None = None, **options: Any) -> AisaClient:
+    def client(self, read_timeout: float | None = None) -> AisaClient:
         from ..adapters.client import AisaClient
 
         if self.offline:
             raise AisaError(f"{OFFLINE_ENV} is set: this needs the network; unset it to reach {self.base_url}")
         assert self.key is not None
-        return AisaClient(self.base_url, self.key.value, timeouts=self.timeouts(read_timeout), **options)
+        return AisaClient(self.base_url, self.key.value, timeouts=self.timeouts(read_timeout))
 
     def listing(self, refresh: bool = False) -> Listing:
         from ..adapters import live
