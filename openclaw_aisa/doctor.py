@@ -547,12 +547,15 @@ def _check_flat_env(ctx: Context) -> Iterator[Finding]:
     for var in ctx.provider.env_vars:
         if isinstance(merge.dig(ctx.config, "env", var), str):
             when = f"OpenClaw {target} refuses the whole config" if broken else "OpenClaw 2026.9.6 and later refuse the whole config"
+            movable = _flat_env_movable(ctx.config["env"], var)
             yield Finding(
                 "key.flat-env",
                 "error" if broken else "warning",
                 f"env.{var} (the form in {ctx.provider.label}'s docs): {when}",
-                f"moves it to env.vars.{var} (valid on every version)",
-                True,
+                f"moves it to env.vars.{var} (valid on every version)"
+                if movable
+                else f"left alone: env.vars.{var} holds a different key; delete the stale one of the two by hand",
+                movable,
                 f"env.{var}",
             )
 
@@ -569,12 +572,18 @@ def _fix_key(edit: merge.Edit, ctx: Context) -> None:
         edit.change(at, f"apiKey set: env reference to {var}", created=True)
 
 
+def _flat_env_movable(env: Any, var: str) -> bool:
+    """env.VAR can move to env.vars.VAR without losing a value: vars has none, or the same one."""
+    vars_ = env.get("vars") if isinstance(env, dict) else None
+    return vars_ is None or (isinstance(vars_, dict) and vars_.get(var, env[var]) == env[var])
+
+
 def _fix_flat_env(edit: merge.Edit, ctx: Context) -> None:
     env = edit.config.get("env")
     for var in ctx.provider.env_vars:
-        if isinstance(env, dict) and isinstance(env.get(var), str) and isinstance(env.setdefault("vars", {}), dict):
+        if isinstance(env, dict) and isinstance(env.get(var), str) and _flat_env_movable(env, var):
             value = env.pop(var)
-            env["vars"].setdefault(var, value)
+            env.setdefault("vars", {})[var] = value
             edit.change(f"env.{var}", f"moved env.{var} to env.vars.{var}")
 
 

@@ -14,7 +14,6 @@ from .errors import UsageError
 from .types import record
 
 _PREFIX = re.compile(r"^(?:[a-z]{2,4}-){1,2}")
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
 _UNSAFE = re.compile(r"[\s\"'`#\\$\x00-\x1f\x7f]")
 
 SOURCES = ("flag", "stdin", "environment", ".env", "prompt")
@@ -51,39 +50,9 @@ def clean(raw: str, what: str) -> str:
         raise UsageError(f"the {what} is empty; paste the whole key")
     if _UNSAFE.search(key):
         raise UsageError(f"the {what} contains a space, quote, '#', '$' or control character; paste it exactly as issued")
+    if not key.isascii() or not key.isprintable():  # a byte that is not UTF-8 arrives as a surrogate, unprintable
+        raise UsageError(f"the {what} contains a character that is not plain ASCII; paste it exactly as issued")
     return key
-
-
-def parse_dotenv(text: str) -> dict[str, str]:
-    """KEY=VALUE lines as dotenv reads them (`export`, quotes, comments); the last assignment wins."""
-    values: dict[str, str] = {}
-    for line in text.splitlines():
-        m = _DOTENV_LINE.match(line)
-        if not m:
-            continue
-        value = m.group(2).strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[m.group(1)] = value
-    return values
-
-
-def set_dotenv(text: str, var: str, value: str | None) -> str:
-    """`text` with `var` set to `value` (None removes it); other lines and comments are kept."""
-    out, placed = [], False
-    for line in text.splitlines():
-        m = _DOTENV_LINE.match(line)
-        if m and m.group(1) == var:
-            if value is not None and not placed:
-                out.append(f"{var}={value}")
-                placed = True
-            continue
-        out.append(line)
-    if value is not None and not placed:
-        out.append(f"{var}={value}")
-    return "\n".join(out) + "\n" if out else ""
 
 
 _KEY_LIKE = r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}"  # compiled by re on first use: only an error needs it

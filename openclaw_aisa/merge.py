@@ -81,6 +81,9 @@ class Edit:
     def change(self, path: str, summary: str, created: bool = False) -> None:
         self.changes.append(Change(path, summary, created))
 
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
     def done(self) -> Merged:
         return Merged(self.config, tuple(self.changes), tuple(self.notes))
 
@@ -296,7 +299,7 @@ def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) 
     pid, at = provider.id, f"models.providers.{provider.id}.models"
     renames: dict[str, str] = {}
     seed_copies: set[str] = set()
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[dict[str, Any], int]] = []  # each entry, and how much it is the user's own (0 most)
     for m in models:
         old = m["id"]
         new = old[len(pid) + 1 :] if old.startswith(f"{pid}/") else old
@@ -320,11 +323,16 @@ def repair_models(edit: Edit, provider: Provider, models: list[dict[str, Any]]) 
         if new != old:
             m["id"] = new
             renames[provider.ref(old)] = provider.ref(new)
-        if any(k["id"] == new for k in kept):
+        rank = 2 if old.startswith(f"{pid}/") else 1 if alias else 0
+        twin = next((i for i, (k, _) in enumerate(kept) if k["id"] == new), None)
+        if twin is None:
+            kept.append((m, rank))
+        elif rank < kept[twin][1]:  # the user's own entry wins over a copy of the old block, wherever it stands
+            kept[twin] = (m, rank)
+            edit.change(f"{at}", f"dropped the copied {provider.ref(new)} entry (same model after the fix); yours is kept")
+        else:
             edit.change(f"{at}", f"dropped a second {provider.ref(new)} entry (same model after the fix)")
-            continue
-        kept.append(m)
-    models[:] = kept
+    models[:] = [m for m, _ in kept]
     return renames, seed_copies
 
 
@@ -571,6 +579,7 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     if current and current.startswith(prefix):
         if primary:
             point_primary(edit, primary)
+            add_to_allowlist(edit, [primary])  # the new primary must be allowed where the list restricts
         elif "agents.defaults.model.primary" in created and isinstance(edit.get("agents.defaults.model", (str, dict)), dict):
             del edit.config["agents"]["defaults"]["model"]["primary"]
             edit.change("agents.defaults.model.primary", f"removed primary {current} (onboarding had set it; there was none before)")
@@ -578,6 +587,7 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
             raise UsageError(f"the primary model is {current}; say what replaces it with --primary PROVIDER/MODEL")
     elif primary and primary != current:
         point_primary(edit, primary)
+        add_to_allowlist(edit, [primary])
     providers = edit.get("models.providers")
     if providers and pid in providers:
         del providers[pid]
@@ -591,14 +601,25 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
         edit.change("agents.defaults.model.fallbacks", f"removed fallbacks {', '.join(gone)}")
     allow = edit.get("agents.defaults.models")
     if allow:
-        gone = [k for k in allow if k.startswith(prefix)]
+        ours = [k for k in allow if k.startswith(prefix)]
+        gone = [k for k in ours if not allow[k]]  # an entry with an alias or params is the user's: it stays
+        if len(gone) == len(allow) and "agents.defaults.models" not in created:
+            gone = []  # emptied, the allowlist would allow every model: the user's restriction stays as it was
         for k in gone:
             del allow[k]
         if gone:
             edit.change("agents.defaults.models", f"removed {', '.join(gone)} from agents.defaults.models")
+        if kept := [k for k in ours if k not in gone]:
+            edit.note(
+                f"kept {', '.join(kept)} in agents.defaults.models (your alias or params, or the allowlist would be left empty); "
+                "edit it by hand if you want them gone"
+            )
     policy = edit.get("agents.defaults.modelPolicy.allow", list)
     if policy:
         gone = [r for r in policy if isinstance(r, str) and r.startswith(prefix)]
+        if gone and len(gone) == len(policy) and "agents.defaults.modelPolicy.allow" not in created:
+            edit.note(f"kept {', '.join(gone)} in modelPolicy.allow (removing them would empty it and allow every model)")
+            gone = []
         policy[:] = [r for r in policy if r not in gone]
         if gone:
             edit.change("agents.defaults.modelPolicy.allow", f"removed {', '.join(gone)} from modelPolicy.allow")

@@ -68,6 +68,10 @@ def manifest(
     }
 
 
+MARK = "openclaw-aisa"  # the package.json key that says openclaw-aisa generated the bundle
+BUNDLE_FILES = frozenset({"openclaw.plugin.json", "package.json", "index.js"})
+
+
 def package_json(provider: Provider, version: str) -> dict[str, Any]:
     """No `openclaw.compat.pluginApi`: a pinned API version makes 5.28 and 9.6 refuse the install."""
     return {
@@ -77,4 +81,5 @@ def package_json(provider: Provider, version: str) -> dict[str, Any]:
         "type": "module",
         "description": f"{provider.label} model provider for OpenClaw",
         "openclaw": {"extensions": ["./index.js"], "providers": [provider.id]},
+        MARK: {"generated": True},  # so `remove` deletes a leftover directory only when this package wrote it
     }

@@ -358,6 +358,23 @@ def test_the_flat_env_form_from_aisas_docs_moves_to_env_vars():
     assert fixed.config["env"] == {"vars": {"AISA_API_KEY": KEY}}
 
 
+def test_a_flat_env_key_is_not_moved_over_a_different_one_in_env_vars():
+    """Two different keys: moving one would delete the other, so the user decides."""
+    config = onboarded({"env": {"AISA_API_KEY": KEY, "vars": {"AISA_API_KEY": OTHER_KEY}}})
+    finding = the(diagnose(context(config, "2026.9.6")), "key.flat-env")
+    assert not finding.fixable and "different key" in finding.fix
+    fixed = doctor.fix(context(config, "2026.9.6"), [finding])
+    assert fixed.config["env"] == {"AISA_API_KEY": KEY, "vars": {"AISA_API_KEY": OTHER_KEY}}
+
+
+def test_a_users_tuned_entry_wins_over_a_copied_seed_entry_for_the_same_model():
+    tuned = {"id": "kimi-k2.5", "name": "Kimi (mine)", "contextWindow": 131072, "maxTokens": 65536}
+    config = onboarded()
+    aisa_block(config)["models"] = [copy.deepcopy(SEED_BLOCK["models"][1]), tuned]
+    fixed, _ = repaired(context(config), "block.prefixed-id")
+    assert [m for m in aisa_block(fixed.config)["models"] if m["id"] == "kimi-k2.5"] == [tuned]
+
+
 # --- permissions -------------------------------------------------------------------------------------
 
 

@@ -335,11 +335,35 @@ def test_remove_takes_aisa_refs_out_of_fallbacks_and_allowlists(aisa):
             }
         },
     }
-    removed = merge.remove_provider(config, aisa).config
+    config["agents"]["defaults"]["models"]["aisa/qwen3-max"] = {}
+    merged = merge.remove_provider(config, aisa)
+    removed = merged.config
     assert "models" not in removed or "aisa" not in removed["models"].get("providers", {})
     assert removed["agents"]["defaults"]["model"] == {"primary": "openai/gpt-5", "fallbacks": ["openai/gpt-5-mini"]}
-    assert removed["agents"]["defaults"]["models"] == {"openai/gpt-5": {}}
+    # the user's alias is theirs: its entry stays, and the user is told
+    assert removed["agents"]["defaults"]["models"] == {"openai/gpt-5": {}, "aisa/kimi-k2.5": {"alias": "k"}}
+    assert any("aisa/kimi-k2.5" in n and "alias" in n for n in merged.notes)
     assert removed["agents"]["defaults"]["modelPolicy"]["allow"] == ["openai/gpt-5"]
+
+
+@pytest.mark.parametrize("where", ["models", "policy"])
+def test_remove_never_empties_an_allowlist_that_held_only_aisa_refs(aisa, where):
+    """An empty allowlist allows every model: emptying it would lift the user's restriction."""
+    allow: dict = (
+        {"models": {"aisa/kimi-k2.5": {}, "aisa/qwen3-max": {}}}
+        if where == "models"
+        else {"modelPolicy": {"allow": ["aisa/kimi-k2.5", "aisa/qwen3-max"]}}
+    )
+    config = {"models": {"providers": {"aisa": {"models": []}}}, "agents": {"defaults": {"model": {"primary": "openai/gpt-5"}, **allow}}}
+    merged = merge.remove_provider(config, aisa)
+    assert merged.config["agents"]["defaults"] == config["agents"]["defaults"]
+    assert any("aisa/kimi-k2.5" in n for n in merged.notes)
+
+
+def test_remove_takes_out_an_allowlist_onboarding_created(aisa):
+    config = {"models": {"providers": {"aisa": {"models": []}}}, "agents": {"defaults": {"models": {"aisa/kimi-k2.5": {}}}}}
+    merged = merge.remove_provider(config, aisa, created=["agents.defaults.models"])
+    assert "models" not in merged.config.get("agents", {}).get("defaults", {})
 
 
 def test_remove_needs_a_replacement_for_an_aisa_primary_the_user_chose(aisa):

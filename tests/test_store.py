@@ -165,15 +165,24 @@ def test_a_file_created_by_someone_else_after_we_found_none_aborts(tmp_path):
     assert read_json(path) == {"theirs": True}
 
 
-def test_secure_dir_creates_0700_and_tightens_a_loose_state_dir(tmp_path):
-    fresh = tmp_path / "fresh"
-    store.secure_dir(fresh)
-    assert mode(fresh) == 0o700
-    loose = tmp_path / "loose"
-    loose.mkdir(mode=0o755)
-    os.chmod(loose, 0o755)
-    store.secure_dir(loose)
-    assert mode(loose) == 0o700
+def test_secure_dir_creates_a_missing_dir_and_its_parents_0700_whatever_the_umask(tmp_path):
+    fresh = tmp_path / "a" / "b" / "state"
+    old = os.umask(0)
+    try:
+        store.secure_dir(fresh)
+    finally:
+        os.umask(old)
+    assert [mode(d) for d in (tmp_path / "a", tmp_path / "a" / "b", fresh)] == [0o700] * 3
+
+
+@pytest.mark.parametrize("bits", [0o1777, 0o2775, 0o755, 0o500], ids=oct)
+def test_an_existing_state_dir_keeps_the_mode_its_owner_gave_it(tmp_path, bits):
+    """Only what we create is ours to set; doctor reports a loose state dir (and --fix tightens it on request)."""
+    shared = tmp_path / "state"
+    shared.mkdir()
+    os.chmod(shared, bits)
+    store.secure_dir(shared)
+    assert os.stat(shared).st_mode & 0o7777 == bits
 
 
 def test_render_matches_openclaws_formatting():

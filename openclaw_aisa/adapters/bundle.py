@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..native import manifest, package_json
+from ..native import BUNDLE_FILES, MARK, manifest, package_json
 from ..types import AuthChoice, Provider
 
 STATIC = files("openclaw_aisa") / "native"
@@ -41,11 +41,35 @@ def staged(provider: Provider, choices: list[AuthChoice], version: str, **option
         shutil.rmtree(work, ignore_errors=True)
 
 
-def remove_leftover(directory: Path) -> bool:
-    """Delete an installed plugin's directory that OpenClaw's uninstall left behind; False if there is none."""
-    if not directory.is_dir():
+def ours(directory: Path, provider: Provider) -> bool:
+    """A real directory (not a link) holding only a bundle this package wrote: marked in its package.json
+    (or, from before the mark, our package.json's shape) and nothing else, no `.git`, no user files."""
+    try:
+        if directory.is_symlink() or not directory.is_dir():
+            return False
+        names = {entry.name for entry in directory.iterdir()}
+        meta = json.loads((directory / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
+    if not isinstance(meta, dict) or not names <= BUNDLE_FILES:
+        return False
+    legacy = {k: meta.get(k) for k in ("name", "description", "openclaw")} == {
+        k: v for k, v in package_json(provider, "").items() if k in ("name", "description", "openclaw")
+    }
+    return meta.get(MARK) == {"generated": True} or legacy
+
+
+def remove_leftover(directory: Path, provider: Provider) -> str | None:
+    """Delete the plugin directory OpenClaw's uninstall left behind, if this package wrote it.
+    Returns what was done or kept, None when there is nothing there."""
+    if not directory.exists() and not directory.is_symlink():
+        return None
+    if not ours(directory, provider):
+        return f"kept {directory}: it is not a bundle openclaw-aisa wrote (a link, or it holds other files); remove it yourself if it should go"
     import shutil
 
-    shutil.rmtree(directory)
-    return True
+    try:
+        shutil.rmtree(directory)
+    except OSError as e:
+        return f"could not remove {directory} ({e.strerror or e}); remove it yourself: this OpenClaw would still load it"
+    return f"removed {directory} (this OpenClaw leaves it behind and would still load it)"

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ..errors import UsageError
+from ..redact import redact
 
 
 def open_output(path: str, flag: str, mode: str = "w") -> IO[str]:
@@ -20,20 +21,34 @@ def open_output(path: str, flag: str, mode: str = "w") -> IO[str]:
 
 
 @contextmanager
+def _writing(path: str, flag: str) -> Iterator[None]:
+    """A write that fails (a full disk, /dev/full, a quota) is one line naming the file, not a traceback."""
+    try:
+        yield
+    except OSError as e:
+        raise UsageError(f"{flag} {path}: writing it failed ({e.strerror or e}); choose another file") from None
+
+
+@contextmanager
 def csv_rows(path: str | None, header: Iterable[str]) -> Iterator[Callable[[list[Any]], None]]:
     """Write each row as it comes (an interrupted run keeps what it measured); no path, no file."""
     if not path:
         yield lambda row: None
         return
-    with open_output(path, "--csv") as f:
+    f = open_output(path, "--csv")
+    try:
         writer = csv.writer(f)
-        writer.writerow(header)
 
         def write(row: list[Any]) -> None:
-            writer.writerow(row)
-            f.flush()
+            with _writing(path, "--csv"):
+                writer.writerow([redact(c) if isinstance(c, str) else c for c in row])
+                f.flush()
 
+        write(list(header))
         yield write
+    finally:
+        with _writing(path, "--csv"):
+            f.close()
 
 
 @contextmanager
@@ -48,8 +63,8 @@ def later(path: str | None, flag: str) -> Iterator[Callable[[str], None]]:
     try:
 
         def write(text: str) -> None:
-            with open_output(path, flag) as f:
-                f.write(text)
+            with _writing(path, flag), open_output(path, flag) as f:
+                f.write(redact(text))
 
         yield write
     except BaseException:

@@ -1,11 +1,13 @@
 """Read the user's OpenClaw config (JSON5) and write files back the careful way OpenClaw does.
 
 A write goes to a temp file in the same directory (0600), is fsynced and renamed over the target;
-a symlinked file keeps its link and its target is replaced; the directory is made 0700; the old
-content is kept as `<name>.bak` (older ones rotate to `.bak.1`..`.bak.4`, as OpenClaw rotates them);
-and nothing is written if the file changed since it was read. Every temp file is written before
-anything is renamed, so a full disk leaves the old file and its backups as they were, and the temp
-files a killed writer leaves behind are removed by the next write.
+a symlinked file keeps its link and its target is replaced; a missing directory is created 0700 (an
+existing one keeps its mode); the old content is kept as `<name>.bak` (older ones rotate to
+`.bak.1`..`.bak.4`, as OpenClaw rotates them) once the new content is in place; and nothing is
+written if the file changed since it was read, checked again just before the rename. Every temp file
+is written before anything is renamed and removed on every failure, so a full disk, a busy or
+immutable file leaves the old file and its backups as they were; the temp files a killed writer
+leaves behind are removed by the next write. Nothing that is not a regular file is ever opened.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import stat
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from .. import dotenv, redact
 from ..errors import ConfigError, ConflictError, UsageError
-from ..keys import parse_dotenv
 from ..types import record
 
 BACKUPS = 5  # .bak and .bak.1 .. .bak.4
@@ -53,25 +56,37 @@ class Snapshot:
 
 
 def read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, None if it does not exist; a directory, pipe, huge or unreadable file is a clear error."""
+    """The file's bytes, None if it does not exist; a directory, pipe, huge or unreadable file is a clear error.
+
+    Opened without blocking and checked again once open: a pipe put there meanwhile is refused, not waited on."""
     try:
-        st = path.stat()
+        _regular(path, os.stat(path))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror}; {_hint(e, path)}") from None
+    with os.fdopen(fd, "rb") as f:
+        _regular(path, os.fstat(fd))
+        try:
+            return f.read()
+        except OSError as e:
+            raise ConfigError(f"cannot read {path}: {e.strerror}; {_hint(e, path)}") from None
+
+
+def _regular(path: Path, st: os.stat_result) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise ConfigError(f"{path} is a directory, not a file; move it away")
     if not stat.S_ISREG(st.st_mode):
         raise ConfigError(f"{path} is not a regular file (a pipe, socket or device); move it away")
     if st.st_size > MAX_BYTES:
-        raise ConfigError(f"{path} is {st.st_size / 2**20:.0f} MB, far more than OpenClaw's files hold; move it away or restore its .bak")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}; {_hint(e, path)}") from None
+        raise ConfigError(f"{path} is {st.st_size / 2**20:.0f} MB, far more than OpenClaw's files hold; move it away{_restore(path)}")
+
+
+def _restore(path: Path) -> str:
+    """The hint to restore `<name>.bak`, given only when that backup exists: a hint names no file that is not there."""
+    backup = path.with_name(path.name + ".bak")
+    return f", or restore {backup.name}" if os.path.isfile(backup) else ""
 
 
 def _no_cycle_collection(func):
@@ -98,7 +113,7 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; restore it from {path.name}.bak or fix it") from None
+        raise ConfigError(f"{path} is not UTF-8 text; fix it (save it as UTF-8){_restore(path)}") from None
     if not text.strip():
         return {}, False
     was_json5 = False
@@ -110,30 +125,21 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
         try:
             data = pyjson5.decode(text)
         except Exception as e:  # pyjson5's own hierarchy; its message names the position (its args hold the data read)
-            raise ConfigError(f"{path} is not valid JSON5 ({_first_line(e)}); fix it, or restore {path.name}.bak") from None
+            raise ConfigError(f"{path} is not valid JSON5 ({_first_line(e)}); fix it{_restore(path)}") from None
         was_json5 = True
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(data), "a number")
         raise ConfigError(f"{path} must hold a JSON object at the top, not {kind}; fix or remove it")
     if _too_deep(data):
-        raise ConfigError(
-            f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it, or restore {path.name}.bak"
-        )
+        raise ConfigError(f"{path} nests more than {MAX_DEPTH} levels deep, which no OpenClaw config does; fix it{_restore(path)}")
+    redact.SEEN.learn_tree(data)  # its tokens and passwords are masked in whatever is printed from now on
     return data, was_json5
 
 
 def read_config(path: Path) -> Snapshot:
     if path.is_dir():
         raise ConfigError(f"{path} is a directory, not a file; move it away or point OPENCLAW_CONFIG_PATH at a file")
-    try:
-        os.stat(path)
-    except FileNotFoundError:
-        if path.is_symlink():  # writing through it would create the file (and its folders) wherever it points
-            raise ConfigError(
-                f"{path} is a symlink to {os.readlink(path)}, which does not exist; restore that file or remove the link"
-            ) from None
-    except OSError:
-        pass  # read_bytes says what is wrong
+    _refuse_dangling(path)
     raw = read_bytes(path)
     if raw is None:
         return Snapshot(path, None, {})
@@ -167,10 +173,32 @@ def _refuse_root_include(snapshot: Snapshot, path: Path) -> None:
 
 
 def read_dotenv(path: Path) -> tuple[bytes | None, str, dict[str, str]]:
-    """A `.env` file's bytes (None: no file), their text and the variables it sets."""
+    """A `.env` file's bytes (None: no file), their text and the variables OpenClaw reads from it."""
     raw = read_bytes(path)
-    text = (raw or b"").decode("utf-8", "replace")
-    return raw, text, parse_dotenv(text)
+    text, values = (raw or b"").decode("utf-8", "replace"), dotenv.parse(raw or b"")
+    # every value is someone's secret until shown otherwise, and so is whatever follows `=` on a line
+    # dotenv does not read (it still shows in a diff)
+    redact.SEEN.learn_dotenv(values, [line.partition("=")[2].strip(" \t\r\"'") for line in text.splitlines()])
+    return raw, text, values
+
+
+def write_target(path: Path) -> Path:
+    """The file a write of `path` replaces: a symlink's target, so the link stays (as `Snapshot.target`)."""
+    _refuse_dangling(path)
+    return Path(os.path.realpath(path))
+
+
+def _refuse_dangling(path: Path) -> None:
+    """A symlink to nothing: writing through it would create the file (and its folders) wherever it points."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ConfigError(
+                f"{path} is a symlink to {os.readlink(path)}, which does not exist; restore that file or remove the link"
+            ) from None
+    except OSError:
+        pass  # read_bytes or the write says what is wrong
 
 
 # Compact JSON bytes from which orjson renders. Below, json's indent mode (about 35 us per KB it
@@ -227,40 +255,107 @@ def write_config(snapshot: Snapshot, data: Mapping[str, Any], env: Mapping[str, 
     return True
 
 
-def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool = False) -> None:
-    """Atomically put `data` at `path` (0600, directory 0700) if it still holds `expect`.
+@record
+class Replaced:
+    """A finished `replace_file`, with what `put_back` needs to undo it (file contents are secret: not shown)."""
+
+    path: Path
+    old: bytes | None = field(repr=False)  # None: there was no file
+    new: bytes = field(repr=False)
+    moved: tuple[int, ...] | None = None  # the backups moved down a place (by index, in the order moved); None: no backup made
+    dropped: bytes | None = field(default=None, repr=False)  # the oldest backup, pushed out by the rotation
+
+
+def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool = False) -> Replaced:
+    """Atomically put `data` at `path` (0600; a missing directory is made 0700) if it still holds `expect`.
 
     The new content and the backup are both written and fsynced to temp files before anything is
-    renamed: a disk that fills up, or a file system that refuses, leaves every file as it was.
+    renamed, and the file is checked once more just before the rename (a writer that takes no lock,
+    as OpenClaw 3.31, may have written meanwhile). Backups rotate only once the new content is in
+    place: a refused rename (a full disk, a bind-mounted or immutable file) leaves every file as it was.
     """
-    directory, renamed = path.parent, False
+    staged: list[Path] = []
+    changed = False
     try:
-        if not directory.exists():
-            directory.mkdir(parents=True, mode=0o700)
+        _make_dirs(path.parent)
         with locked(path):
-            if read_bytes(path) != expect:
-                raise ConflictError(
-                    f"{path} changed while openclaw-aisa was working (another program wrote it); nothing was written: run the command again"
-                )
+            _expect(path, expect)
             _remove_stale_temps(path)
-            staged: list[Path] = []
-            try:
-                staged.append(_stage(path, data))
-                if backup and expect is not None:
-                    staged.append(_stage(path, expect))
-            except BaseException:
-                for tmp in staged:
-                    _unlink(tmp)
-                raise
-            renamed = True
-            if len(staged) == 2:
-                _rotate_backups(path)
-                os.replace(staged[1], path.with_name(path.name + ".bak"))
+            staged.append(_stage(path, data))
+            if backup and expect is not None:
+                staged.append(_stage(path, expect))
+            _expect(path, expect)
             os.replace(staged[0], path)
-            _fsync_dir(directory)
+            del staged[0]
+            changed = True
+            moved: tuple[int, ...] | None = None
+            dropped = None
+            if staged:
+                moved, dropped = _keep_backup(path, staged[0])
+                staged.clear()
+            _fsync_dir(path.parent)
+            return Replaced(path, expect, data, moved, dropped)
     except OSError as e:
-        left = "" if renamed else " (nothing was changed)"
+        left = "" if changed else " (nothing was changed)"
         raise ConfigError(f"cannot write {path}: {e.strerror}; {_hint(e, path)}{left}") from None
+    finally:
+        for tmp in staged:
+            _unlink(tmp)
+
+
+def _expect(path: Path, expect: bytes | None) -> None:
+    if read_bytes(path) != expect:
+        raise ConflictError(
+            f"{path} changed while openclaw-aisa was working (another program wrote it); nothing was written: run the command again"
+        )
+
+
+def _backups(path: Path) -> list[Path]:
+    return [path.with_name(f"{path.name}.bak")] + [path.with_name(f"{path.name}.bak.{i}") for i in range(1, BACKUPS)]
+
+
+def _keep_backup(path: Path, old: Path) -> tuple[tuple[int, ...], bytes | None]:
+    """Once `path` holds the new content: `old` (the previous content, staged) becomes `.bak` and the older
+    backups move down a place. If that fails, every move is undone and `old` goes back to `path`."""
+    names, moved = _backups(path), []
+    dropped = _read_or_none(names[-1]) if os.path.lexists(names[-2]) else None
+    try:
+        for i in reversed(range(len(names) - 1)):
+            if os.path.lexists(names[i]):
+                os.replace(names[i], names[i + 1])
+                moved.append(i)
+        os.replace(old, names[0])
+    except OSError as e:
+        try:
+            _move_back(path, tuple(moved), dropped)
+            os.replace(old, path)
+        except OSError:
+            raise ConfigError(
+                f"{path} was written, but keeping its backup failed ({e.strerror}) and so did undoing it; "
+                f"its backups may be out of order: {_hint(e, names[0])}"
+            ) from None
+        raise ConfigError(f"cannot keep the backup {names[0]}: {e.strerror}; {_hint(e, names[0])} (nothing was changed)") from None
+    return tuple(moved), dropped
+
+
+def _move_back(path: Path, moved: tuple[int, ...], dropped: bytes | None) -> None:
+    """Undo a rotation: each backup back up a place (`.bak` is free again), the one it pushed out restored."""
+    names = _backups(path)
+    for i in reversed(moved):
+        os.replace(names[i + 1], names[i])
+    if dropped is not None and len(names) - 2 in moved:
+        tmp = _stage(path, dropped)
+        try:
+            os.replace(tmp, names[-1])
+        finally:
+            _unlink(tmp)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return read_bytes(path)
+    except ConfigError:
+        return None
 
 
 def _stage(path: Path, data: bytes, sync: bool = True) -> Path:
@@ -288,34 +383,36 @@ def _remove_stale_temps(path: Path) -> None:
     """
     prefix = f".{path.name}."
     with os.scandir(path.parent) as entries:
-        names = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+        names = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(".tmp") and e.is_file(follow_symlinks=False)]
     for name in names:
         m = _TEMP.fullmatch(name[len(prefix) : -len(".tmp")])
         if not m:
             continue
         tmp = path.with_name(name)
         try:
-            old = time.time() - tmp.stat().st_mtime > LOCK_STALE_SECONDS
+            old = time.time() - os.lstat(tmp).st_mtime > LOCK_STALE_SECONDS
         except FileNotFoundError:
             continue
         if old or (m.group(1) is not None and not _alive(int(m.group(1)))):
             _unlink(tmp)
 
 
-def _rotate_backups(path: Path) -> None:
-    names = [path.with_name(f"{path.name}.bak")] + [path.with_name(f"{path.name}.bak.{i}") for i in range(1, BACKUPS)]
-    for older, newer in reversed(list(zip(names, names[1:]))):
-        if older.exists():
-            os.replace(older, newer)
-
-
-def put_back(path: Path, old: bytes | None, ours: bytes) -> None:
-    """Undo our write of `path` (`old` None: it did not exist); a file changed since by someone else stays theirs."""
+def put_back(done: Replaced) -> None:
+    """Undo `done`, a write of ours that a later step could not follow: the file and its backups as they were
+    (`old` None: the file goes). A file changed since by someone else stays theirs; an undo that fails leaves ours."""
+    path = done.path
     try:
-        if old is not None:
-            replace_file(path, old, expect=ours)
-        elif read_bytes(path) == ours:
-            path.unlink()
+        with locked(path):
+            if read_bytes(path) != done.new:
+                return
+            if done.old is None:
+                os.unlink(path)
+            elif done.moved is not None and read_bytes(_backups(path)[0]) == done.old:
+                os.replace(_backups(path)[0], path)
+                _move_back(path, done.moved, done.dropped)
+            else:
+                replace_file(path, done.old, expect=done.new)
+            _fsync_dir(path.parent)
     except (ConfigError, ConflictError, OSError):
         pass
 
@@ -339,17 +436,26 @@ def chmod(path: Path, mode: int) -> None:
 
 
 def secure_dir(directory: Path) -> None:
-    """OpenClaw's state directory holds secrets: create it 0700, or take group and other access away
-    when it is ours (an owner's read-only choice stays)."""
+    """OpenClaw's state directory holds secrets: a missing one is created 0700, as OpenClaw does. An existing
+    one keeps the mode its owner chose (a shared 1777 or 2775 one included): doctor reports a loose one."""
     try:
-        if not directory.exists():
-            directory.mkdir(parents=True, mode=0o700)
-            return
-        st = directory.stat()
-        if st.st_uid == os.getuid() and st.st_mode & 0o077:
-            directory.chmod(st.st_mode & 0o700)
+        _make_dirs(directory)
     except OSError as e:
-        raise ConfigError(f"cannot secure {directory}: {e.strerror}; {_hint(e, directory)}") from None
+        raise ConfigError(f"cannot create {directory}: {e.strerror}; {_hint(e, directory)}") from None
+
+
+def _make_dirs(directory: Path) -> None:
+    """Create `directory` and any missing parent, each 0700 whatever the umask; existing ones are left alone."""
+    missing = []
+    while not os.path.isdir(directory) and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(made, 0o700)
 
 
 _held: set[Path] = set()
@@ -385,12 +491,12 @@ def _locked(path: Path):
         deadline, delay = time.monotonic() + LOCK_WAIT_SECONDS, 0.025
         while not _take(lock, mine):
             owner, seen = _lock_owner(lock)
-            if owner is None:
+            if owner is None and time.monotonic() <= deadline:
                 if seen is not None:
                     _unlink_if_unchanged(lock, seen)
                 continue
             if time.monotonic() > deadline:
-                who = f"pid {owner}" if owner > 0 else "a lock without a pid"
+                who = f"pid {owner}" if owner is not None and owner > 0 else "a lock without a pid"
                 raise ConflictError(
                     f"{path} is being written by another program ({who}, {lock.name}); "
                     "nothing was written: run the command again once it is done"
@@ -432,18 +538,23 @@ def _take(lock: Path, mine: Path) -> bool:
 
 def _lock_owner(lock: Path) -> tuple[int | None, os.stat_result | None]:
     """The pid holding a lock (-1: fresh but unreadable), or None when the lock is gone (no stat) or stale:
-    its owner is gone, or it is older than OpenClaw allows."""
+    its owner is gone, or it is older than OpenClaw allows. A lock that is not a regular file (a symlink,
+    pipe or directory) is no writer's: it is refused at once, never opened, waited on or removed."""
     try:
-        st = lock.stat()
-        payload = json.loads(lock.read_text() or "{}")
+        st = os.lstat(lock)
+    except FileNotFoundError:
+        return None, None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a symlink" if stat.S_ISLNK(st.st_mode) else "a directory" if stat.S_ISDIR(st.st_mode) else "a pipe, socket or device"
+        raise ConfigError(f"{lock} is {kind}, not a lock file; remove it, then run the command again (nothing was written)")
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as f:
+            payload = json.loads(f.read() or b"{}") if stat.S_ISREG(os.fstat(fd).st_mode) else {}
     except FileNotFoundError:
         return None, None
     except (OSError, ValueError):
         payload = {}
-        try:
-            st = lock.stat()
-        except OSError:
-            return None, None
     if time.time() - st.st_mtime > LOCK_STALE_SECONDS:
         return None, st
     pid = payload.get("pid") if isinstance(payload, dict) else None
@@ -503,8 +614,18 @@ def _hint(e: OSError, path: Path) -> str:
         return "free some disk space, then run the command again"
     if e.errno == errno.EFBIG:
         return "the file size limit (ulimit -f) is too low; raise it, then run the command again"
-    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"check the permissions of {path} and {path.parent} (or a read-only mount, or an immutable flag)"
+    if e.errno == errno.EBUSY:
+        return (
+            f"{path} is busy or a mount point (a bind-mounted file cannot be replaced by rename); "
+            "mount the directory that holds it instead of the file alone, then run the command again"
+        )
+    if e.errno == errno.EPERM:
+        return (
+            f"check the permissions of {path} and {path.parent}, and whether either is immutable "
+            f"(`lsattr -d {path.parent} {path}` shows an i; `chattr -i` clears it)"
+        )
+    if e.errno in (errno.EACCES, errno.EROFS):
+        return f"check the permissions of {path} and {path.parent} (or a read-only mount)"
     if e.errno == errno.ENOTDIR:
         return f"a part of {path.parent} is a file, not a directory; move it away"
     if e.errno == errno.ELOOP:

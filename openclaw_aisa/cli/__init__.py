@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from ..errors import PROG, AisaError
 from ..host import Host, load_host
+from ..redact import SEEN, redact
 from .output import Console
 
 # name -> (module, help): the table of commands, in the order `--help` lists them.
@@ -39,8 +40,7 @@ class Parser(argparse.ArgumentParser):
     """Usage errors in one line, as every other error: what is wrong, and where the help is."""
 
     def error(self, message: str) -> NoReturn:
-        from ..keys import redact  # argparse repeats what it did not understand: a key pasted in the wrong place too
-
+        # argparse repeats what it did not understand: a key pasted in the wrong place too
         self.exit(2, f"{self.prog}: error: {redact(message)}; see `{self.prog} --help`\n")
 
 
@@ -76,6 +76,8 @@ def _chosen(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
     argv = sys.argv[1:] if argv is None else list(argv)
+    SEEN.forget()
+    SEEN.learn_env(env)
     try:
         host = load_host(env=env)
         parser, module = build_parser(host, _chosen(argv))
@@ -83,16 +85,25 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             args = parser.parse_args(argv)
         except SystemExit as e:  # --help, --version, or a usage error already printed by argparse
             return e.code if isinstance(e.code, int) else 2
+        SEEN.learn(*(value for name, value in vars(args).items() if "key" in name or "token" in name))
         interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
         console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
         assert module is not None  # a command is required, so argparse stopped without one
         return module.run(args, host, env, console)
     except AisaError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        print(redact(f"{PROG}: error: {e}"), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; nothing more was written", file=sys.stderr)
         return 130
+    except Exception as e:  # a defect of ours: one redacted line (a traceback may quote a key), and how to see more
+        if env.get("OPENCLAW_AISA_DEBUG"):
+            import traceback
+
+            print(redact("".join(traceback.format_exception(e))), file=sys.stderr, end="")
+        print(redact(f"{PROG}: internal error: {type(e).__name__}: {e}"), file=sys.stderr)
+        print(f"{PROG}: this is a bug; please report it (OPENCLAW_AISA_DEBUG=1 shows where it happened)", file=sys.stderr)
+        return 1
 
 
 def _version() -> str:

@@ -9,18 +9,18 @@ from typing import TextIO
 from .. import benchstats
 from ..host import Host
 from ..workflows import bench, session
-from . import PROG
+from . import PROG, values
 from .output import Console
 
 
 def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--models", nargs="+", metavar="ID", help="model ids (default: the configured chat models)")
-    p.add_argument("--runs", type=int, default=5, metavar="N", help="streamed requests per model (default 5)")
+    p.add_argument("--runs", type=values.count, default=5, metavar="N", help="streamed requests per model (default 5)")
     p.add_argument("--prompt", metavar="TEXT", help="the fixed prompt (default: a short one, the same for every model)")
-    p.add_argument("--max-tokens", type=int, default=256, metavar="N", help="output budget per request (default 256)")
+    p.add_argument("--max-tokens", type=values.count, default=256, metavar="N", help="output budget per request (default 256)")
     p.add_argument("--provider", help="which provider (default: the only one registered)")
     p.add_argument("--base-url", metavar="URL", help="measure this endpoint (default: the config's baseUrl)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout per request (default 60)")
+    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout per request (default 60)")
     p.add_argument("--csv", metavar="FILE", help="also write every request's figures to FILE")
     p.add_argument("--chart", metavar="FILE", help="also write an HTML page with a bar chart of the medians (e.g. bench.html)")
     p.add_argument("--json", action="store_true")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping
 
 from ..host import Host
 from ..workflows import chat, session
+from . import values
 from .output import Console
 
 
@@ -15,15 +15,15 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("-m", "--model", required=True, metavar="ID", help="e.g. kimi-k2.5 or aisa/kimi-k2.5")
     p.add_argument("prompt", metavar="PROMPT", help="the message ('-' reads it from stdin)")
     p.add_argument("--system", metavar="TEXT", help="a system message")
-    p.add_argument("--max-tokens", type=int, metavar="N", help="output budget (default: the catalogue's max output)")
+    p.add_argument("--max-tokens", type=values.count, metavar="N", help="output budget (default: the catalogue's max output)")
     p.add_argument("--provider", help="which provider (default: the only one registered)")
     p.add_argument("--base-url", metavar="URL", help="use this endpoint (default: the config's baseUrl)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout (default 60)")
+    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 60)")
     p.add_argument("--json", action="store_true", help="print the whole answer, usage and cost as JSON at the end")
 
 
 def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    prompt = console.read("the prompt") if args.prompt == "-" else args.prompt
     target = session.Target(args.provider, args.profile, args.base_url, args.timeout)
     request = chat.Request(target, args.model, prompt, args.system, args.max_tokens)
     dim = console.err.isatty() if hasattr(console.err, "isatty") else False

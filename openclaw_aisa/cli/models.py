@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..host import Host
 from ..workflows import catalogue
-from . import PROG
+from . import PROG, values
 from .output import Console
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     sync.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version")
     for action in (listing, adder, sync):
         action.add_argument("--base-url", metavar="URL", help="ask this endpoint (default: the config's baseUrl)")
-        action.add_argument("--timeout", type=float, metavar="SECONDS", help="read timeout for the request")
+        action.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout for the request")
     for action in (adder, sync):
         action.add_argument("--provider", help="which provider (default: the only one registered)")
         action.add_argument("--json", action="store_true")

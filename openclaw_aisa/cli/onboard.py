@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from .. import keys
 from ..errors import UsageError
 from ..host import Host
+from ..redact import learn
 from ..schema import SUPPORTED
 from ..types import AuthChoice
 from ..urls import check_base_url
@@ -147,7 +148,9 @@ def _key(args: argparse.Namespace, host: Host, env: Mapping[str, str], choice: A
     flag = getattr(args, _dest(choice), None)
     what = choice.label
     if flag == "-":
-        return keys.Key(keys.clean(console.stdin.readline(), what), "stdin")
+        typed = console.read(f"the {what}", line=True)
+        learn(typed.strip())
+        return keys.Key(keys.clean(typed, what), "stdin")
     if flag is not None:
         return keys.Key(keys.clean(flag, what), "flag")
     stored = onboard.stored_key(host, env, args.profile, choice)

@@ -29,6 +29,8 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     result = remove.remove(env, prepared, request, primary)
     if result.diff is not None:
         console.say(result.diff.rstrip("\n") if result.diff else "No changes.")
+        for note in result.notes:
+            console.say(f"note: {note}")
         console.say("(dry run: nothing written)")
         return result.exit_code
     if result.dotenv_removed:
@@ -37,6 +39,8 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
         console.warn(f"{result.provider.id} is removed, but {result.journal_error}")
     for line in (*result.changes, *result.plugin_done):
         console.say(f"  - {line}")
+    for note in result.notes:
+        console.say(f"  note: {note}")
     label, config = result.provider.label, result.loc.config
     console.say(f"{label} removed from {config}" if result.written else f"{label} was not configured in {config}")
     return result.exit_code

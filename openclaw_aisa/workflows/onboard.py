@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import keys, merge, schema
 from ..adapters import openclaw_exe, paths, store
+from ..dotenv import set_var
 from ..errors import PROG, AisaError, UsageError
 from ..host import Host
 from ..types import AuthChoice, AuthRequest, AuthResult, Provider, record
@@ -103,7 +104,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     choice = host.auth_choices[request.choice]
     provider = host.providers[choice.provider]
     loc = paths.locate(env, request.profile)
-    dotenv_raw, dotenv_text, dotenv = store.read_dotenv(loc.dotenv)
+    dotenv_raw, _, dotenv = store.read_dotenv(loc.dotenv)
     key = request.key
     warnings = _key_warnings(choice, key, env, dotenv, loc)
     first = store.read_checked(loc.config)
@@ -124,7 +125,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     )
     merged = merge.apply_auth(first.data, provider, auth, options)
     persist = request.secret_mode == "ref" and (key.typed or (key.source == "environment" and request.persist))
-    new_dotenv = keys.set_dotenv(dotenv_text, choice.env_var, key.value) if persist else dotenv_text
+    new_dotenv = set_var(dotenv_raw or b"", choice.env_var, key.value, str(loc.dotenv)) if persist else dotenv_raw or b""
     if request.secret_mode == "plaintext":
         warnings.append(
             f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)"
@@ -164,7 +165,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
             raise UsageError(f"--require-valid-key needs the network, but {session.OFFLINE_ENV} is set; nothing was written")
         return Verified(None, None, f"key not verified ({session.OFFLINE_ENV} is set); check it later with `{PROG} doctor`")
     from ..adapters.client import AisaClient, Timeouts
-    from ..gateway import BadKey, GatewayTimeout, GatewayUnreachable, PaymentRequired
+    from ..gateway import BadKey, PaymentRequired
 
     base_url = session.endpoint(provider, plan.planned.merged.config)
     key, t = request.key, session.VERIFY_TIMEOUT
@@ -177,12 +178,10 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
         raise AisaError(
             f"{provider.label} answered 402 for the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)"
         )
-    if isinstance(e, (GatewayUnreachable, GatewayTimeout)):
+    if e is not None:  # unreachable, too slow, a 5xx, an answer that is not AIsa's: the key is neither good nor bad
         if request.require_valid_key:
             raise AisaError(f"could not verify the key: {e}; nothing was written (--require-valid-key)")
         return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{PROG} doctor`")
-    if e is not None:
-        raise e
     return Verified(True, check.model_count)
 
 

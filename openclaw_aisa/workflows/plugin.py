@@ -18,6 +18,8 @@ from ..types import Provider, record
 from ..urls import check_base_url
 from . import transaction
 
+LEAVES_DIRECTORY_BEFORE = "2026.5.28"  # 3.31's uninstall keeps extensions/<id>/ (and still loads it); 5.28 and 9.6 delete it
+
 
 @record
 class Request:
@@ -236,10 +238,12 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
 
 def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
     """`openclaw plugins uninstall`, then the `extensions/<id>/` that 3.31 leaves behind (and would still load)."""
-    done = []
-    if openclaw_exe.uninstall_plugin(command, provider.id, env).returncode == 0:
-        done.append(f"openclaw plugins uninstall {provider.id}")
-    leftover = loc.state_dir / "extensions" / provider.id
-    if bundle.remove_leftover(leftover):
-        done.append(f"removed {leftover} (this OpenClaw leaves it behind and would still load it)")
+    gone = openclaw_exe.uninstall_plugin(command, provider.id, env)
+    if gone.returncode != 0:  # whatever is in extensions/ stays: OpenClaw did not let go of it
+        return [f"openclaw plugins uninstall {provider.id} failed (exit {gone.returncode}); nothing of the plugin was deleted"]
+    done = [f"openclaw plugins uninstall {provider.id}"]
+    version = openclaw_exe.version(command, env)
+    if version and schema.since(version) < schema.since(LEAVES_DIRECTORY_BEFORE):
+        if what := bundle.remove_leftover(loc.state_dir / "extensions" / provider.id, provider):
+            done.append(what)
     return done

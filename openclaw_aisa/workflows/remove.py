@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import keys, merge, schema
+from .. import merge, schema
 from ..adapters import journal, openclaw_exe, paths, store
+from ..dotenv import unset_var
 from ..host import Host
 from ..types import Provider, record
 from . import plugin, transaction
@@ -56,6 +57,7 @@ class Removed:
     changes: tuple[str, ...] = ()
     plugin_done: tuple[str, ...] = ()
     journal_error: str | None = None
+    notes: tuple[str, ...] = ()  # what was deliberately left in place, and why
     exit_code: int = 0
 
 
@@ -66,15 +68,15 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         return merge.remove_provider(config, provider, primary=primary, created=prepared.created)
 
     planned = transaction.plan(loc, transform)
-    dotenv_raw, dotenv_text, dotenv = store.read_dotenv(loc.dotenv)
-    new_dotenv = dotenv_text
+    dotenv_raw, _, dotenv = store.read_dotenv(loc.dotenv)
+    new_dotenv = dotenv_raw or b""
     if request.purge_key:
         for var in provider.env_vars:
-            new_dotenv = keys.set_dotenv(new_dotenv, var, None)
-    edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv)
+            new_dotenv = unset_var(new_dotenv, var, str(loc.dotenv))
+    edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv, backup=False)
     if request.dry_run:
         secrets = transaction.secrets_in_play(provider, env, dotenv, planned.snapshot.data)
-        return Removed(provider, loc, transaction.preview(loc, planned, edit, secrets))
+        return Removed(provider, loc, transaction.preview(loc, planned, edit, secrets), notes=planned.merged.notes)
     committed = transaction.commit(loc, env, transform, planned, dotenv=edit, journal=provider.id, forget=True)
     command = openclaw_exe.find(env, request.openclaw) if request.uninstall_plugin else None
     done = tuple(plugin.uninstall_native(provider, command, loc, env)) if command is not None else ()
@@ -87,4 +89,5 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         tuple(c.summary for c in committed.merged.changes if c.summary),
         done,
         committed.journal_error,
+        committed.merged.notes,
     )

@@ -9,6 +9,7 @@ the `.env` put back when the config cannot be written, and what onboarding creat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +25,25 @@ Transform = Callable[[dict[str, Any]], merge.Merged]
 
 @record
 class Dotenv:
-    """The state dir's `.env` as read (`raw` None: no file), and the text it should hold."""
+    """The state dir's `.env` as read (`raw` None: no file), and the bytes it should hold (`edited`);
+    `old` and `new` are their text, for the diff. Secret: none of it is shown."""
 
     path: Path
-    raw: bytes | None
-    new: str
+    raw: bytes | None = field(repr=False)
+    edited: bytes = field(repr=False)
+    backup: bool = True  # False for a purge: its .env.bak would hold exactly the key it takes out
 
     @property
     def old(self) -> str:
         return (self.raw or b"").decode("utf-8", "replace")
 
     @property
+    def new(self) -> str:
+        return self.edited.decode("utf-8", "replace")
+
+    @property
     def changed(self) -> bool:
-        return self.new != self.old
+        return self.edited != (self.raw or b"")
 
 
 @record
@@ -95,16 +102,16 @@ def commit(
     or with `forget`, that the record goes."""
     if planned.changes:
         store.check_writable(planned.snapshot.path, env)  # before the .env, so a refusal leaves both files alone
-    dotenv_written = False
-    if dotenv is not None and dotenv.changed:
+    dotenv_written = None
+    if dotenv is not None and dotenv.changed:  # through a symlink, as the config; backed up as the config
+        target = store.write_target(dotenv.path)
         store.secure_dir(loc.state_dir)
-        store.replace_file(dotenv.path, dotenv.new.encode(), expect=dotenv.raw)
-        dotenv_written = True
+        dotenv_written = store.replace_file(target, dotenv.edited, expect=dotenv.raw, backup=dotenv.backup)
     try:
         snapshot, merged, written = _write_with_retry(loc, transform, env, planned)
     except AisaError:
-        if dotenv_written and dotenv is not None:  # the key goes with the config that references it, or not at all
-            store.put_back(dotenv.path, dotenv.raw, dotenv.new.encode())
+        if dotenv_written is not None:  # the key goes with the config that references it, or not at all
+            store.put_back(dotenv_written)
         raise
     failed = None
     if journal is not None and (written or forget):
@@ -114,7 +121,7 @@ def commit(
             record.update(loc.config, journal, () if forget else merged.created, forget=forget)
         except AisaError as e:
             failed = f"its record of what onboarding added was not saved ({e})"
-    return Committed(snapshot, merged, written, dotenv_written, failed)
+    return Committed(snapshot, merged, written, dotenv_written is not None, failed)
 
 
 def secrets_in_play(

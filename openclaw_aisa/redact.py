@@ -1,0 +1,140 @@
+"""The one redactor: every text the program emits passes through it, and it knows every secret in play.
+
+Secrets enter the process in a few places (the environment, the config and `.env` files the adapters
+read, a key typed or passed on a flag) and leave it in one (the console, and the files a command writes
+at the user's request). Each entry point calls `learn`; the exit calls `redact`. A process-wide
+registry is what lets that one check stand between them without threading the secrets through every
+call. Known values are masked exactly, whatever their shape; text that merely looks like a key
+(`sk-…`, `AIsa_live_…`, a long mixed-case token) is masked too, for a key pasted where no key belongs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .keys import mask
+
+MIN_LENGTH = 8  # shorter values ("true", "8080") are not secrets worth masking, and masking them wrecks output
+# Names whose values are secrets: in the environment, in the config (apiKey, botToken, auth.password), in headers.
+# `apiKey`, `botToken`, `AISA_API_KEY`, `DB_PASSWORD`, `gateway.auth`; not `maxTokens`, `maxTokensField`, `keyboard`.
+_SECRET_NAME = re.compile(r"(?i)(?:secret|passw|credential|cookie|bearer|signature|(?:^|[-_a-z0-9])(?:key|token|auth|authorization|pwd)$)")
+_NOT_SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:mode|path|file|dir|url|host|port|type|kind|name|id|source|provider|env|email|user)s?$")
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z_]*")  # OPENAI_API_KEY as a value names a variable; no key is all capitals without digits
+_LOOKS_LIKE_KEY = (
+    # a vendor-prefixed key with a digit in it (`aisa_saves_percent` is a name): sk-…, AIsa_live_…, ghp_…, xoxb-…
+    r"\b(?i:sk|ak|pk|rk|key|aisa|ghp|gho|ghs|github_pat|glpat|xox[abpr]|hf)[-_](?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{12,}"
+    r"|\bAKIA[A-Z0-9]{16}\b"
+    # a JWT
+    r"|\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]+)?"
+    # a long token mixing upper and lower case letters and digits: no model id, path or hash looks like it
+    r"|\b(?!\d{14})(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{20,}\b"
+)
+# A value that is plainly no secret: a path, a URL without a password, a lower-case word, a number.
+_PLAIN = re.compile(r"(?:[/~.][^\s]*|[a-z][a-z0-9+.-]*://[^\s@]*|[a-z]+(?:[-_][a-z]+)*|[0-9.:]+|)")
+_URL_PASSWORD = re.compile(r"(?<=[/@:])([^\s/@:]+):([^\s/@]+)@")
+
+
+class Redactor:
+    """The secrets seen so far; `redact(text)` masks each of them, and anything shaped like a key."""
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+        self._trees: list[Any] = []  # configs read, walked only when something is printed
+        self._ordered: list[str] | None = []
+        self._pattern: re.Pattern[str] | None = None
+
+    def learn(self, *values: object) -> None:
+        """Remember values as secrets (empty, short and non-string ones are ignored)."""
+        for value in values:
+            if isinstance(value, str) and len(value.strip()) >= MIN_LENGTH and not _is_reference(value):
+                value = value.strip()
+                if value not in self._known:
+                    self._known.add(value)
+                    self._ordered = None
+
+    def learn_env(self, env: Mapping[str, str]) -> None:
+        """The values of variables named like secrets, and the passwords in proxy URLs."""
+        for name, value in env.items():
+            if _SECRET_NAME.search(name) and not _NOT_SECRET_NAME.search(name):
+                self.learn(value)
+            elif "://" in value and "@" in value:
+                self.learn(*(m.group(2) for m in _URL_PASSWORD.finditer(value)))
+
+    def learn_dotenv(self, values: Mapping[str, str], stray: Iterable[str] = ()) -> None:
+        """A `.env`'s values: another program's `.env` may hold a secret under any name, so every value
+        is one, except what plainly is not (a path, a URL without a password, a word, a number); `stray`
+        is text after `=` on lines dotenv does not read, which a diff would still show."""
+        for name, value in values.items():
+            if (_SECRET_NAME.search(name) and not _NOT_SECRET_NAME.search(name)) or not _PLAIN.fullmatch(value.strip()):
+                self.learn(value)
+        self.learn(*(v for v in stray if not _PLAIN.fullmatch(v.strip())))
+
+    def learn_tree(self, data: Any) -> None:
+        """A config read: its secret-named values are learnt when the first text is redacted."""
+        if data:
+            self._trees.append(data)
+            self._ordered = None
+
+    def known(self) -> list[str]:
+        """Every secret, longest first (so a key that contains another is masked whole)."""
+        if self._trees:
+            trees, self._trees = self._trees, []
+            for tree in trees:
+                self.learn(*_secret_values(tree))
+        if self._ordered is None:
+            escaped = {json.dumps(s, ensure_ascii=False)[1:-1] for s in self._known} | {json.dumps(s)[1:-1] for s in self._known}
+            self._ordered = sorted(self._known | escaped, key=len, reverse=True)
+        return self._ordered
+
+    def redact(self, text: str) -> str:
+        for secret in self.known():
+            if secret in text:
+                text = text.replace(secret, mask(secret))
+        if self._pattern is None:
+            self._pattern = re.compile(_LOOKS_LIKE_KEY)
+        text = self._pattern.sub(lambda m: mask(m.group(0)), text)
+        return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:…@", text)
+
+    def forget(self) -> None:
+        """Start again (a new command in the same process, as the tests run them)."""
+        self.__init__()  # type: ignore[misc]
+
+
+def _is_reference(value: str) -> bool:
+    """`${AISA_API_KEY}` or `AISA_API_KEY`: a variable's name, not a secret."""
+    value = value.strip()
+    return (value.startswith("${") and value.endswith("}") and " " not in value) or bool(_VARIABLE_NAME.fullmatch(value))
+
+
+def _secret_values(tree: Any) -> Iterable[str]:
+    """Strings under secret-like names anywhere in a config (`apiKey`, `botToken`, `auth.password`, a
+    header), and every value of its `env` block; never a SecretRef's `id`/`source` (a variable's name)."""
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        node, secret = stack.pop()
+        if isinstance(node, dict):
+            for name, child in node.items():
+                if name == "env":
+                    stack.append((child, True))
+                elif not isinstance(name, str) or _NOT_SECRET_NAME.search(name):
+                    stack.append((child, False))
+                else:
+                    stack.append((child, secret or bool(_SECRET_NAME.search(name))))
+        elif isinstance(node, list):
+            stack.extend((child, secret) for child in node)
+        elif secret and isinstance(node, str):
+            yield node
+
+
+SEEN = Redactor()
+
+
+def learn(*values: object) -> None:
+    SEEN.learn(*values)
+
+
+def redact(text: str) -> str:
+    return SEEN.redact(text)
