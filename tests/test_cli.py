@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import KEY, OTHER_KEY, mode, read_json, write_json
@@ -149,9 +151,43 @@ def test_json5_config_is_merged_and_the_lost_comments_are_announced(run, config_
     config_path.write_text("// keep me\n{ gateway: { port: 18789, }, }\n")
     result = run(*ONBOARD, "--aisa-api-key", KEY)
     assert result.code == 0
-    assert "comments are gone" in result.err
+    assert result.err.count("has comments (JSON5)") == 1 and "$include" in result.err
     assert read_json(config_path)["gateway"] == {"port": 18789}
     assert config_path.with_name("openclaw.json.bak").read_text().startswith("// keep me")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("models", "set", "aisa/kimi-k2.5"),
+        ("doctor", "--fix", "--offline"),
+        (*ONBOARD, "--primary", "aisa/kimi-k2.5", "--dry-run"),
+        ("remove", "--no-plugin", "--non-interactive", "--primary", "openai/gpt-5"),
+        ("remove", "--no-plugin", "--dry-run", "--primary", "openai/gpt-5"),
+    ],
+    ids=lambda argv: " ".join(argv),
+)
+def test_every_command_that_rewrites_a_commented_config_says_so_first(run, config_path, argv):
+    """Not only onboarding: the one transaction says it, for every writer and for a dry run."""
+    assert run(*ONBOARD, "--aisa-api-key", KEY).code == 0
+    config = read_json(config_path)
+    config["models"]["providers"]["aisa"]["models"][0].pop("name")  # something for doctor --fix to repair
+    config_path.write_text("// my notes on this setup\n" + json.dumps(config, indent=2).replace('"merge"', '"merge", // why') + "\n")
+    before = config_path.read_bytes()
+    result = run(*argv)
+    assert result.code in (0, 1), result.err
+    assert result.err.count("has comments (JSON5)") == 1, result.err
+    if "--dry-run" in argv:
+        assert config_path.read_bytes() == before
+    else:
+        assert config_path.with_name("openclaw.json.bak").read_bytes() == before
+
+
+def test_a_json5_config_without_comments_gets_no_warning(run, config_path):
+    config_path.parent.mkdir()
+    config_path.write_text('{ gateway: { port: 18789, }, "note": "see https://docs.openclaw.ai/config" }\n')
+    result = run(*ONBOARD, "--aisa-api-key", KEY)
+    assert result.code == 0 and "comments" not in result.err
 
 
 def test_an_included_models_block_is_refused(run, config_path):

@@ -136,6 +136,25 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
     return data, was_json5
 
 
+def has_comments(raw: bytes) -> bool:
+    """Whether a JSON5 text holds a `//` or `/* */` comment outside its strings (a URL's `//` is not one)."""
+    text = raw.decode("utf-8", "replace")
+    quote, i = "", 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "/" and text[i + 1 : i + 2] in ("/", "*"):
+            return True
+        i += 1
+    return False
+
+
 def read_config(path: Path) -> Snapshot:
     if path.is_dir():
         raise ConfigError(f"{path} is a directory, not a file; move it away or point OPENCLAW_CONFIG_PATH at a file")
@@ -264,6 +283,7 @@ class Replaced:
     new: bytes = field(repr=False)
     moved: tuple[int, ...] | None = None  # the backups moved down a place (by index, in the order moved); None: no backup made
     dropped: bytes | None = field(default=None, repr=False)  # the oldest backup, pushed out by the rotation
+    made: tuple[Path, ...] = ()  # the directories the write created, taken back with a file that did not exist
 
 
 def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool = False) -> Replaced:
@@ -275,9 +295,10 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
     place: a refused rename (a full disk, a bind-mounted or immutable file) leaves every file as it was.
     """
     staged: list[Path] = []
+    made: list[Path] = []
     changed = False
     try:
-        _make_dirs(path.parent)
+        made = _make_dirs(path.parent)
         with locked(path):
             _expect(path, expect)
             _remove_stale_temps(path)
@@ -294,13 +315,15 @@ def replace_file(path: Path, data: bytes, *, expect: bytes | None, backup: bool 
                 moved, dropped = _keep_backup(path, staged[0])
                 staged.clear()
             _fsync_dir(path.parent)
-            return Replaced(path, expect, data, moved, dropped)
+            return Replaced(path, expect, data, moved, dropped, tuple(made))
     except OSError as e:
         left = "" if changed else " (nothing was changed)"
         raise ConfigError(f"cannot write {path}: {e.strerror}; {_hint(e, path)}{left}") from None
     finally:
         for tmp in staged:
             _unlink(tmp)
+        if not changed:
+            _remove_dirs(made)
 
 
 def _expect(path: Path, expect: bytes | None) -> None:
@@ -414,7 +437,9 @@ def put_back(done: Replaced) -> None:
                 replace_file(path, done.old, expect=done.new)
             _fsync_dir(path.parent)
     except (ConfigError, ConflictError, OSError):
-        pass
+        return
+    if done.old is None:  # once the lock beside it is gone too
+        _remove_dirs(list(done.made))
 
 
 def modes(files: Mapping[str, Path]) -> dict[str, int | None]:
@@ -444,18 +469,30 @@ def secure_dir(directory: Path) -> None:
         raise ConfigError(f"cannot create {directory}: {e.strerror}; {_hint(e, directory)}") from None
 
 
-def _make_dirs(directory: Path) -> None:
-    """Create `directory` and any missing parent, each 0700 whatever the umask; existing ones are left alone."""
-    missing = []
+def _make_dirs(directory: Path) -> list[Path]:
+    """Create `directory` and any missing parent, each 0700 whatever the umask; existing ones are left alone.
+    Returns those it made, deepest last."""
+    missing, made = [], []
     while not os.path.isdir(directory) and directory != directory.parent:
         missing.append(directory)
         directory = directory.parent
-    for made in reversed(missing):
+    for new in reversed(missing):
         try:
-            os.mkdir(made, 0o700)
+            os.mkdir(new, 0o700)
         except FileExistsError:
             continue
-        os.chmod(made, 0o700)
+        made.append(new)
+        os.chmod(new, 0o700)
+    return made
+
+
+def _remove_dirs(made: list[Path]) -> None:
+    """Take back the directories a failed write made (only while they are still empty)."""
+    for directory in reversed(made):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            return
 
 
 _held: set[Path] = set()

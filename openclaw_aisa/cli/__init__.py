@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import NoReturn
 
+from .. import notices
 from ..errors import PROG, AisaError
 from ..host import Host, load_host
 from ..redact import SEEN, redact
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         SEEN.learn(*(value for name, value in vars(args).items() if "key" in name or "token" in name))
         interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
         console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
+        notices.send_to(console.warn)
         assert module is not None  # a command is required, so argparse stopped without one
         return module.run(args, host, env, console)
     except AisaError as e:

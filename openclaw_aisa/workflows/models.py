@@ -213,8 +213,7 @@ def _apply(
     planned = transaction.plan(s.loc, transform)
     base = Edited(s.provider, str(s.loc.config), nothing, drift, warning=warning)
     if dry_run:
-        secrets = transaction.secrets_in_play(s.provider, env, s.dotenv, planned.snapshot.data)
-        diff = transaction.preview(s.loc, planned, secrets=secrets)
+        diff = transaction.preview(s.loc, planned)
         return replace(base, changes=_summaries(planned.merged), diff=diff)
     committed = transaction.commit(s.loc, env, transform, planned)
     return replace(base, changes=_summaries(committed.merged), applied=committed.written)

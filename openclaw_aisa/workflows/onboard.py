@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import keys, merge, schema
-from ..adapters import openclaw_exe, paths, store
+from ..adapters import journal, openclaw_exe, paths, store
 from ..dotenv import set_var
 from ..errors import PROG, AisaError, UsageError
 from ..host import Host
@@ -136,9 +136,13 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
             f"or in {loc.dotenv}; run again with --persist-key to save it there"
         )
     planned = transaction.Planned(first, merged)
-    dotenv_edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv)
-    secrets = transaction.secrets_in_play(provider, env, dotenv, first.data, key.value)
-    diff = transaction.preview(loc, planned, dotenv_edit, secrets)
+    dotenv_edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv, var=choice.env_var if persist else None)
+    if interrupted := journal.pending(loc.config, provider.id):
+        warnings.append(
+            f"an earlier onboarding was stopped after it saved {interrupted[0]} to {loc.dotenv} and before it wrote the config; "
+            "this run finishes the job"
+        )
+    diff = transaction.preview(loc, planned, dotenv_edit)
     return Plan(
         provider, choice, request, loc, planned, dotenv_edit, diff, tuple(warnings), target, target_source, command, persist, auth, options
     )
@@ -240,11 +244,6 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
     warnings = list(plan.warnings)
     if verified.warning:
         warnings.append(verified.warning)
-    snapshot = plan.planned.snapshot
-    if snapshot.json5 and plan.planned.changes:
-        warnings.append(
-            f"{snapshot.path.name} used JSON5 (comments or trailing commas); it is now plain JSON as OpenClaw writes it, and the comments are gone: the old file is {snapshot.path.name}.bak"
-        )
     committed = transaction.commit(plan.loc, env, plan.transform, plan.planned, dotenv=plan.dotenv, journal=plan.provider.id)
     if committed.journal_error:
         warnings.append(f"the config is written, but {committed.journal_error}; `openclaw-aisa remove` will then keep what this run added")

@@ -68,15 +68,24 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         return merge.remove_provider(config, provider, primary=primary, created=prepared.created)
 
     planned = transaction.plan(loc, transform)
-    dotenv_raw, _, dotenv = store.read_dotenv(loc.dotenv)
-    new_dotenv = dotenv_raw or b""
-    if request.purge_key:
-        for var in provider.env_vars:
-            new_dotenv = unset_var(new_dotenv, var, str(loc.dotenv))
+    dotenv_raw = store.read_dotenv(loc.dotenv)[0]
+    new_dotenv, notes = dotenv_raw or b"", list(planned.merged.notes)
+    purged = list(provider.env_vars) if request.purge_key else []
+    if interrupted := journal.pending(loc.config, provider.id):  # an onboarding killed between the .env and the config
+        var, had = interrupted
+        if not had:
+            purged.append(var)
+            notes.append(f"{var} goes from {loc.dotenv} too: an onboarding that was stopped before it wrote the config had saved it")
+        elif var not in purged:
+            notes.append(
+                f"{var} in {loc.dotenv} was replaced by an onboarding that was stopped before it wrote the config; "
+                f"the value before it is in {loc.dotenv.name}.bak"
+            )
+    for var in dict.fromkeys(purged):
+        new_dotenv = unset_var(new_dotenv, var, str(loc.dotenv))
     edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv, backup=False)
     if request.dry_run:
-        secrets = transaction.secrets_in_play(provider, env, dotenv, planned.snapshot.data)
-        return Removed(provider, loc, transaction.preview(loc, planned, edit, secrets), notes=planned.merged.notes)
+        return Removed(provider, loc, transaction.preview(loc, planned, edit), notes=tuple(notes))
     committed = transaction.commit(loc, env, transform, planned, dotenv=edit, journal=provider.id, forget=True)
     command = openclaw_exe.find(env, request.openclaw) if request.uninstall_plugin else None
     done = tuple(plugin.uninstall_native(provider, command, loc, env)) if command is not None else ()
@@ -85,9 +94,9 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         loc,
         None,
         committed.written,
-        tuple(provider.env_vars) if committed.dotenv_written else (),
+        tuple(dict.fromkeys(purged)) if committed.dotenv_written else (),
         tuple(c.summary for c in committed.merged.changes if c.summary),
         done,
         committed.journal_error,
-        committed.merged.notes,
+        tuple(notes),
     )

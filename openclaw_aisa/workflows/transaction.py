@@ -13,10 +13,10 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from .. import keys, merge, schema
+from .. import merge, notices
 from ..adapters import paths, store
 from ..errors import AisaError, ConflictError
-from ..types import Provider, record
+from ..types import record
 
 CONFLICT_RETRIES = 3
 
@@ -32,6 +32,7 @@ class Dotenv:
     raw: bytes | None = field(repr=False)
     edited: bytes = field(repr=False)
     backup: bool = True  # False for a purge: its .env.bak would hold exactly the key it takes out
+    var: str | None = None  # the variable onboarding saves (journalled before the write, so a kill shows)
 
     @property
     def old(self) -> str:
@@ -74,16 +75,28 @@ def plan(loc: paths.Location, transform: Transform) -> Planned:
     return Planned(snapshot, transform(snapshot.data))
 
 
-def preview(loc: paths.Location, planned: Planned, dotenv: Dotenv | None = None, secrets: Iterable[str] = ()) -> str:
-    """The unified diff of the config and the .env that a write would make, every secret masked."""
+def preview(loc: paths.Location, planned: Planned, dotenv: Dotenv | None = None) -> str:
+    """The unified diff of the config and the .env that a write would make (printed through the
+    redactor, which knows every secret the store read: none shows)."""
     old = (planned.snapshot.raw or b"").decode("utf-8", "replace")
     new = store.render(planned.merged.config).decode() if planned.changes else old
+    _before_writing(planned)
     text = _diff(old, new, str(loc.config))
     if dotenv is not None:
         text += _diff(dotenv.old, dotenv.new, str(dotenv.path))
-    for secret in sorted((s for s in secrets if len(s) >= 8), key=len, reverse=True):
-        text = text.replace(secret, keys.mask(secret))
     return text
+
+
+def _before_writing(planned: Planned) -> None:
+    """Comments in a JSON5 config cannot survive a write (OpenClaw's own writes drop them too): say so first."""
+    snapshot = planned.snapshot
+    if planned.changes and snapshot.json5 and snapshot.raw and store.has_comments(snapshot.raw):
+        name = snapshot.path.name
+        notices.tell(
+            f"{snapshot.path} has comments (JSON5); the file is rewritten as plain JSON, as OpenClaw rewrites it, so they "
+            f"will be gone: the file as it is now is kept as {name}.bak. To keep commented settings, move them to a file "
+            'the config pulls in with "$include" (neither openclaw-aisa nor OpenClaw rewrites included files)'
+        )
 
 
 def commit(
@@ -102,39 +115,49 @@ def commit(
     or with `forget`, that the record goes."""
     if planned.changes:
         store.check_writable(planned.snapshot.path, env)  # before the .env, so a refusal leaves both files alone
-    dotenv_written = None
-    if dotenv is not None and dotenv.changed:  # through a symlink, as the config; backed up as the config
-        target = store.write_target(dotenv.path)
-        store.secure_dir(loc.state_dir)
-        dotenv_written = store.replace_file(target, dotenv.edited, expect=dotenv.raw, backup=dotenv.backup)
+        _before_writing(planned)
+    dotenv_written = begun = failed = None
     try:
+        if dotenv is not None and dotenv.changed:  # through a symlink, as the config; backed up as the config
+            target = store.write_target(dotenv.path)
+            if journal is not None and dotenv.var:
+                begun, failed = _begin(loc, journal, dotenv)
+            store.secure_dir(loc.state_dir)
+            dotenv_written = store.replace_file(target, dotenv.edited, expect=dotenv.raw, backup=dotenv.backup)
         snapshot, merged, written = _write_with_retry(loc, transform, env, planned)
-    except AisaError:
-        if dotenv_written is not None:  # the key goes with the config that references it, or not at all
-            store.put_back(dotenv_written)
+    except BaseException:  # an error, or Ctrl-C: the key goes with the config that references it, or not at all
+        for done in (dotenv_written, begun):
+            if done is not None:
+                store.put_back(done)
         raise
-    failed = None
-    if journal is not None and (written or forget):
-        from ..adapters import journal as record  # only onboarding and remove keep one
-
-        try:
-            record.update(loc.config, journal, () if forget else merged.created, forget=forget)
-        except AisaError as e:
-            failed = f"its record of what onboarding added was not saved ({e})"
+    if journal is not None and (written or forget or begun):
+        failed = _journal(loc, journal, () if forget else merged.created, forget=forget) or failed
     return Committed(snapshot, merged, written, dotenv_written is not None, failed)
 
 
-def secrets_in_play(
-    provider: Provider, env: Mapping[str, str], dotenv: Mapping[str, str], config: dict[str, Any], *extra: str
-) -> list[str]:
-    """Every key value that could show up in a diff: given now, in the environment, the .env, or inline."""
-    found = [*extra]
-    for var in provider.env_vars:
-        found += [env.get(var, "").strip(), dotenv.get(var, "").strip()]
-    inline = schema.dig(config, "models", "providers", provider.id, "apiKey")
-    if isinstance(inline, str) and not inline.startswith("${"):
-        found.append(inline)
-    return [s for s in found if len(s) >= 8]
+def _begin(loc: paths.Location, provider_id: str, dotenv: Dotenv) -> tuple[store.Replaced | None, str | None]:
+    """Journal the `.env` write before making it: a kill between it and the config write is then
+    visible to the next onboarding and to `remove`, instead of a key saved for a config never written."""
+    from ..adapters import journal
+    from ..dotenv import parse
+
+    assert dotenv.var is not None
+    try:
+        return journal.begin(loc.config, provider_id, dotenv.var, dotenv.var in parse(dotenv.raw or b"")), None
+    except AisaError as e:
+        return None, f"its record of what onboarding added was not saved ({e})"
+
+
+def _journal(loc: paths.Location, provider_id: str | None, created: Iterable[str], forget: bool) -> str | None:
+    """Record what the write created (or, with `forget`, that the record goes); a failure is returned, not raised."""
+    from ..adapters import journal  # only onboarding and remove keep one
+
+    assert provider_id is not None
+    try:
+        journal.update(loc.config, provider_id, created, forget=forget)
+    except AisaError as e:
+        return f"its record of what onboarding added was not saved ({e})"
+    return None
 
 
 def _write_with_retry(
