@@ -41,6 +41,7 @@ _NO_CHANNEL = re.compile(r"no available channel for model\s+(\S+)|模型\s*(\S+?
 _REQUEST_ID = re.compile(r"\(request id: ([^)\s]+)\)")
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_MODEL_ID = re.compile(r"[^\x00-\x1f\x7f-\x9f]{1,200}")
 RETRY_STATUSES = frozenset({408, 409, 429})
 INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
 
@@ -130,20 +131,58 @@ class GatewayUnreachable(GatewayError):
 
 
 class GatewayTimeout(GatewayError):
+    """A phase that outlasted its timeout, or (phase "total") a whole request that outlasted its budget."""
+
     def __init__(self, host: str, phase: str, seconds: float | None):
-        what = {
-            "connect": "connecting",
-            "read": "waiting for data",
-            "write": "sending the request",
-            "pool": "waiting for a free connection",
-        }.get(phase, phase)
-        after = f" after {seconds:g} s" if seconds else ""
-        super().__init__(f"AIsa at {host} timed out {what}{after}; try again, or raise the {phase} timeout")
+        if phase == "total":
+            message = f"AIsa at {host} did not answer in full within {seconds or 0:g} s, the limit for the whole request; try again, or raise the timeout"
+        else:
+            what = {
+                "connect": "connecting",
+                "read": "waiting for data",
+                "write": "sending the request",
+                "pool": "waiting for a free connection",
+            }.get(phase, phase)
+            after = f" after {seconds:g} s" if seconds else ""
+            message = f"AIsa at {host} timed out {what}{after}; try again, or raise the {phase} timeout"
+        super().__init__(message)
         self.host, self.phase, self.seconds = host, phase, seconds
 
 
 class StreamBroken(GatewayError):
     """The stream stopped before its end; not retried, since part of the answer was already delivered."""
+
+
+class TooLarge(UpstreamError):
+    """An answer far bigger than any real one (a wrong base URL, or a hostile server): not read further."""
+
+    def __init__(self, what: str, limit: int, host: str | None = None):
+        at = f" at {host}" if host else ""
+        super().__init__(f"AIsa's {what}{at} is larger than {size(limit)}; check --base-url")
+        self.limit = limit
+
+
+def size(n: int) -> str:
+    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n / 2**10:g} KB"
+
+
+def model_list(body: bytes, host: str) -> list[dict]:
+    """The model entries of a GET /models answer (`{"data": [...]}`). Other JSON, or a list of which
+    no entry is a model, is what a base URL that is not an OpenAI-compatible API answers."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        data = None
+    entries = data.get("data") if isinstance(data, dict) else None
+    models = model_entries(entries) if isinstance(entries, list) else []
+    if not isinstance(entries, list) or (entries and not models):
+        raise UpstreamError(f"AIsa's model list at {host} is not the JSON expected; check --base-url")
+    return models
+
+
+def model_entries(entries: Iterable[Any]) -> list[dict]:
+    """The entries that are objects with a plausible id: a printable string that a config can hold."""
+    return [e for e in entries if isinstance(e, dict) and isinstance(i := e.get("id"), str) and _MODEL_ID.fullmatch(i)]
 
 
 def parse_error(status: int, body: bytes, headers: Mapping[str, str], model: str | None = None) -> GatewayError:
@@ -152,7 +191,7 @@ def parse_error(status: int, body: bytes, headers: Mapping[str, str], model: str
     if body.strip():
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
     message = _text(body) if data is None else None
     return from_body(status, data, headers, model, message)
@@ -238,6 +277,20 @@ def should_retry(status: int | None, headers: Mapping[str, str] = {}, error: Gat
     if flag in ("true", "false"):
         return flag == "true"
     return status is None or status in RETRY_STATUSES or status >= 500
+
+
+def no_time_to_wait(error: GatewayError, wait: float, left: float, headers: Mapping[str, str]) -> GatewayError:
+    """The error to raise when the wait before a retry is longer than the time left for the call: the
+    same `error`, unless AIsa itself asked for that wait (Retry-After), which the user is then told."""
+    if retry_after(headers) is None:
+        return error
+    why = "rate limited" if isinstance(error, RateLimited) else f"after answering {error.status}" if error.status else "after an error"
+    later = f"in {wait:.0f} s" if wait < 60 else "in a minute" if wait < 120 else f"in {wait / 60:.0f} minutes"
+    message = f"AIsa asked to wait {wait:g} s ({why}), more than the {max(left, 0):.0f} s left for this request; try again {later}"
+    fields: _Fields = {"status": error.status, "code": error.code, "request_id": error.request_id, "vendor_message": error.vendor_message}
+    if isinstance(error, RateLimited):
+        return RateLimited(message, retry_after=wait, **fields)
+    return UpstreamError(message, **fields)
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:

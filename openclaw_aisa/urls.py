@@ -1,8 +1,10 @@
-"""Where a key may be sent: the base URL rules every command applies before a request is made."""
+"""Where a key may be sent: the base URL rules every command applies before a request is made, and
+which proxy (if any) may carry it there."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .errors import UsageError
@@ -43,3 +45,58 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def proxy_for(url: str, proxies: Mapping[str, str]) -> tuple[str, str] | None:
+    """The proxy a request to `url` goes through, as (`proxies` key, proxy URL), from urllib's
+    `getproxies()` read as httpx reads it: the https proxy, else the all proxy, unless NO_PROXY exempts
+    the host. Never one for plain http or for this machine: a proxy would read the key in clear (https
+    passes through a CONNECT tunnel that the proxy cannot read)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or is_loopback(host) or no_proxy(proxies.get("no", ""), parts.scheme, host, parts.port or 443):
+        return None
+    for kind in ("https", "all"):
+        if value := proxies.get(kind, "").strip():
+            return kind, value if "://" in value else f"http://{value}"
+    return None
+
+
+def no_proxy(rule: str, scheme: str, host: str, port: int) -> bool:
+    """Whether NO_PROXY exempts the host, read as httpx reads it (after curl): `*` (all); `example.com`
+    (it and its subdomains); `.example.com` (subdomains only); an IP address or `localhost` (exactly);
+    each with an optional `:port`; or `scheme://host`, exact unless it starts with `*` or `*.`."""
+    import ipaddress
+
+    for entry in (e.strip().lower() for e in rule.split(",")):
+        if entry == "*":
+            return True
+        full = "://" in entry
+        if not full and entry.count(":") > 1 and not entry.startswith("["):
+            entry = f"[{entry}]"  # a bare IPv6 address
+        parts = urlsplit(entry if full else f"all://{entry}")
+        try:
+            name, wanted = parts.hostname or "", parts.port
+        except ValueError:  # a port that is not a number
+            continue
+        if not name or parts.scheme not in ("all", scheme) or wanted not in (None, port):
+            continue
+        try:
+            exact = full or name == "localhost" or bool(ipaddress.ip_address(name))
+        except ValueError:
+            exact = False
+        pattern = name if exact else "*" + name
+        if pattern.startswith("*."):
+            matches = host.endswith(pattern[1:])
+        elif pattern.startswith("*"):
+            matches = host == pattern[1:] or host.endswith("." + pattern[1:])
+        else:
+            matches = host == pattern
+        if matches:
+            return True
+    return False
+
+
+def masked(url: str) -> str:
+    """A URL fit for a message: any user:password@ replaced by ***@."""
+    return redact(re.sub(r"(?<=://)[^/]*@", "***@", url))

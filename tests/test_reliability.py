@@ -181,3 +181,48 @@ def test_killed_cli_writers_leave_the_config_whole_and_the_next_run_cleans_up(ou
     last = our_cli("models", "add", ids[-1], "--openclaw-version", VERSION)
     assert last.returncode == 0, last.stderr
     assert debris(config) == []
+
+
+WRITER_LOOP = """
+import os, random, sys, time
+from openclaw_aisa.host import load_host
+from openclaw_aisa.workflows import catalogue
+host, refs, n = load_host(env=os.environ), ["aisa/kimi-k2.5", "aisa/qwen3-max"], 0
+print("ready", flush=True)
+while not os.path.exists(sys.argv[1]):
+    catalogue.set_primary(host, os.environ, None, refs[n % 2])
+    n += 1
+    time.sleep(random.uniform(0, 0.05))  # room for OpenClaw, whose own check refuses a file that changed under it
+print(n, flush=True)
+"""
+
+
+@pytest.mark.reliability
+@pytest.mark.openclaw
+def test_our_writes_never_lose_an_update_openclaw_itself_makes_at_the_same_moment(openclaw, our_cli, home):
+    """`openclaw config set` while our writer rewrites the config in a loop: OpenClaw's value must always
+    survive. (3.31 takes no lock, so it can still overwrite one of ours; README says so.)"""
+    from .realclaw import sandbox_env
+
+    assert our_cli("onboard", "--aisa-api-key", KEY, "--non-interactive", "--no-plugin").returncode == 0
+    config = home / ".openclaw" / "openclaw.json"
+    landed = 0
+    for port in range(19001, 19007):
+        stop = home / f"stop-{port}"
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER_LOOP, str(stop)], env=sandbox_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert writer.stdout.readline().strip() == "ready"
+            done = openclaw.run("config", "set", "gateway.port", str(port), home=home)
+        finally:
+            stop.touch()
+            out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+        assert int(out.strip()) > 0, "our writer never wrote while OpenClaw ran"
+        if done.returncode != 0:  # 5.28 and 9.6 refuse, changing nothing, when the file changed under them
+            assert "changed" in done.stderr + done.stdout, done.stderr
+            continue
+        landed += 1
+        assert json.loads(config.read_text())["gateway"]["port"] == port, f"OpenClaw's gateway.port={port} was lost"
+    assert landed, "OpenClaw never got a write in: the race was not tried"

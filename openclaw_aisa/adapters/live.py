@@ -8,6 +8,7 @@ cannot be reached, a stale list is better than none, and is reported as stale.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -108,12 +109,18 @@ def cache_path(base_url: str) -> Path:
 
 
 def read_cache(base_url: str) -> tuple[float, list[dict]] | None:
+    """The cached list and when it was fetched; None for a missing or damaged file, which is only refetched."""
+    from ..gateway import model_entries
+
     try:
         data = json.loads(cache_path(base_url).read_bytes())
         if data["base_url"] != base_url:  # the file name is a checksum: make sure it is this endpoint's
             return None
-        return float(data["fetched_at"]), [e for e in data["data"] if isinstance(e, dict)]
-    except (OSError, ValueError, KeyError, TypeError):
+        fetched_at, entries = float(data["fetched_at"]), data["data"]
+        if not math.isfinite(fetched_at) or not isinstance(entries, list):
+            return None
+        return fetched_at, model_entries(entries)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
 
 
@@ -141,7 +148,7 @@ def load(
 
     now = time.time() if now is None else now
     cached = read_cache(base_url)
-    if cached and not refresh and now - cached[0] < ttl:
+    if cached and not refresh and 0 <= now - cached[0] < ttl:  # a list from the future is not fresh
         return listing(cached[1], provider, cached[0], "cache")
     if fetch is None:
         if cached:

@@ -19,6 +19,8 @@ from ..schema import parse_version
 if TYPE_CHECKING:  # subprocess and shutil cost ~4 ms a start, and offline commands never run openclaw
     import subprocess
 
+VERSION_TIMEOUT = 10.0  # Node starts in well under a second; a command silent this long will stay so
+
 
 def find(env: Mapping[str, str], explicit: str | None = None) -> Path | None:
     if explicit:
@@ -33,7 +35,8 @@ def find(env: Mapping[str, str], explicit: str | None = None) -> Path | None:
 
 
 def version(command: Path, env: Mapping[str, str]) -> str | None:
-    """`2026.9.6`, or None when the command does not run or says no version."""
+    """`2026.9.6`, or None when the command does not run or says no version. A command that does not
+    answer is an AisaError that says so, asked once: it is there, so "not found" would mislead."""
     real = Path(os.path.realpath(command))
     try:
         st = real.stat()
@@ -51,9 +54,13 @@ def version(command: Path, env: Mapping[str, str]) -> str | None:
     import subprocess
 
     try:
-        done = subprocess.run([str(command), "--version"], env=dict(env), capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
+        done = subprocess.run([str(command), "--version"], env=dict(env), capture_output=True, text=True, timeout=VERSION_TIMEOUT)
+    except OSError:
         return None
+    except subprocess.TimeoutExpired:
+        raise AisaError(
+            f"`{command} --version` did not answer in {VERSION_TIMEOUT:g} s; run it yourself to see why (OpenClaw needs Node 24)"
+        ) from None
     found = parse_version(done.stdout) if done.returncode == 0 else None
     result = ".".join(map(str, found)) if found else None
     cache.write(cache_file, json.dumps({**{k: v for k, v in cached.items() if not k.startswith(f"{real}|")}, key: result}).encode())

@@ -242,7 +242,10 @@ def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, en
     if gone.returncode != 0:  # whatever is in extensions/ stays: OpenClaw did not let go of it
         return [f"openclaw plugins uninstall {provider.id} failed (exit {gone.returncode}); nothing of the plugin was deleted"]
     done = [f"openclaw plugins uninstall {provider.id}"]
-    version = openclaw_exe.version(command, env)
+    try:
+        version = openclaw_exe.version(command, env)
+    except AisaError as e:  # the uninstall is done; what it may have left is then not ours to judge
+        return [*done, f"left {loc.state_dir / 'extensions' / provider.id} as it is ({e})"]
     if version and schema.since(version) < schema.since(LEAVES_DIRECTORY_BEFORE):
         if what := bundle.remove_leftover(loc.state_dir / "extensions" / provider.id, provider):
             done.append(what)
