@@ -15,6 +15,7 @@ byte of the file (a BOM, CRLF, latin-1, form feeds, U+2028, comments, a missing 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import field
 
@@ -23,19 +24,28 @@ from .types import record
 
 # JavaScript's `\s` (WhiteSpace and LineTerminator): Python's would add \x1c-\x1f and \x85 and miss U+FEFF.
 _SPACES = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-_S = "[" + _SPACES + "]"
 _BREAKS = "\n\r\u2028\u2029"  # where JavaScript's `^` and `$` match under the m flag
-_BOL = f"(?<![^{_BREAKS}])"
-_EOL = f"(?![^{_BREAKS}])"
-# dotenv 17's LINE, with the `export`-and-key, the key, the separator and the value as groups.
-_LINE = re.compile(
-    rf"{_BOL}{_S}*(?:export{_S}+)?(?P<key>[A-Za-z0-9_.-]+)(?P<sep>{_S}*={_S}*?|:{_S}+?)"
-    rf"(?P<value>{_S}*'(?:\\'|[^'])*'|{_S}*\"(?:\\\"|[^\"])*\"|{_S}*`(?:\\`|[^`])*`|[^#\r\n]+)?"
-    rf"{_S}*(?:#[^{_BREAKS}]*)?{_EOL}"
-)
-_QUOTED = re.compile(rf"{_BOL}(['\"`])([\s\S]*)\1{_EOL}")  # dotenv strips quotes with the m and g flags
+
+
+@functools.cache
+def _patterns(ascii_only: bool) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """dotenv 17's LINE (the `export`-and-key, the key, the separator and the value as groups), its quote
+    stripper, and a value that reads back as itself. Compiled on first use, and for a file of plain ASCII
+    (nearly every .env) without the non-ASCII spaces: 0.4 ms instead of 6 (ranges make the full set 2)."""
+    spaces = "\t-\r " if ascii_only else "\t-\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+    breaks = "\n\r" if ascii_only else _BREAKS
+    s, bol, eol = f"[{spaces}]", f"(?<![^{breaks}])", f"(?![^{breaks}])"
+    line = re.compile(
+        rf"{bol}{s}*(?:export{s}+)?(?P<key>[A-Za-z0-9_.-]+)(?P<sep>{s}*={s}*?|:{s}+?)"
+        rf"(?P<value>{s}*'(?:\\'|[^'])*'|{s}*\"(?:\\\"|[^\"])*\"|{s}*`(?:\\`|[^`])*`|[^#\r\n]+)?"
+        rf"{s}*(?:#[^{breaks}]*)?{eol}"
+    )
+    quoted = re.compile(rf"{bol}(['\"`])([\s\S]*)\1{eol}")  # dotenv strips quotes with the m and g flags
+    plain = re.compile(rf"[^{spaces}\x00-\x1f\x7f#'\"`\\]+")
+    return line, quoted, plain
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PLAIN = re.compile(rf"[^{_SPACES}\x00-\x1f\x7f#'\"`\\]+")  # a value written without quotes reads back as itself
 _NEWLINE = re.compile("\r\n|\r|\n")
 _LINE_END = re.compile("[\n\u2028\u2029]")
 
@@ -74,7 +84,7 @@ class _Text:
         return i + bisect.bisect_left(self.folds, i)
 
     def assignments(self) -> list[Assignment]:
-        return [self._assignment(m) for m in _LINE.finditer(self.plain)]
+        return [self._assignment(m) for m in _patterns(self.plain.isascii())[0].finditer(self.plain)]
 
     def _assignment(self, m: re.Match[str]) -> Assignment:
         raw_value = m.group("value") or ""
@@ -104,7 +114,7 @@ class _Text:
 
 def _unquote(value: str) -> str:
     quote = value[:1]
-    value = _QUOTED.sub(r"\2", value)
+    value = _patterns(value.isascii())[1].sub(r"\2", value)
     if quote == '"':
         value = value.replace("\\n", "\n").replace("\\r", "\r")
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # as Node decodes the file
@@ -119,7 +129,7 @@ def set_var(raw: bytes, var: str, value: str, where: str = ".env") -> bytes:
     """`raw` with `var` set to `value`: the last assignment of it changed in place (its `export` and comment
     kept), else a line added at the end (at the start if the end would not read back); nothing else changes."""
     _check_name(var)
-    if not _PLAIN.fullmatch(value):
+    if not _patterns(False)[2].fullmatch(value):  # a value written without quotes reads back as itself
         raise UsageError(f"the value for {var} contains a space, quote, '#', backslash or control character; it cannot go in {where}")
     text = _Text(raw)
     found = text.assignments()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict
 
 from .errors import AisaError
-from .keys import redact
+from .redact import redact
 from .refs import suggest
 
 CONSOLE = "https://console.aisa.one"

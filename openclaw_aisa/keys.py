@@ -1,8 +1,8 @@
-"""API keys: checking one, showing it masked, and keeping it in OpenClaw's `.env`.
+"""API keys: checking one and showing it masked.
 
 A key is never printed: every message uses `mask()`, which shows at most a known prefix and the
-last four characters, and nothing of a key too short for that to stay secret; `redact()` masks
-whatever looks like a key in text that came from elsewhere (a vendor's error, argparse's echo).
+last four characters, and nothing of a key too short for that to stay secret; redact.py masks every
+secret the process has seen, and whatever looks like a key, in all the text it emits.
 """
 
 from __future__ import annotations
@@ -53,11 +53,3 @@ def clean(raw: str, what: str) -> str:
     if not key.isascii() or not key.isprintable():  # a byte that is not UTF-8 arrives as a surrogate, unprintable
         raise UsageError(f"the {what} contains a character that is not plain ASCII; paste it exactly as issued")
     return key
-
-
-_KEY_LIKE = r"\b(?:sk|ak|key)-[A-Za-z0-9_\-]{12,}"  # compiled by re on first use: only an error needs it
-
-
-def redact(text: str) -> str:
-    """Mask anything in `text` that looks like an API key, so vendor messages cannot leak one."""
-    return re.sub(_KEY_LIKE, lambda m: mask(m.group(0)), text)

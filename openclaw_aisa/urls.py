@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .errors import UsageError
-from .keys import redact
+from .redact import redact
 
 
 def check_base_url(url: str) -> str:

@@ -27,7 +27,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from .. import dotenv, redact
+from .. import redact
 from ..errors import ConfigError, ConflictError, UsageError
 from ..types import record
 
@@ -194,7 +194,11 @@ def _refuse_root_include(snapshot: Snapshot, path: Path) -> None:
 def read_dotenv(path: Path) -> tuple[bytes | None, str, dict[str, str]]:
     """A `.env` file's bytes (None: no file), their text and the variables OpenClaw reads from it."""
     raw = read_bytes(path)
-    text, values = (raw or b"").decode("utf-8", "replace"), dotenv.parse(raw or b"")
+    if not raw:
+        return raw, "", {}
+    from .. import dotenv  # only a .env that exists needs its parser
+
+    text, values = raw.decode("utf-8", "replace"), dotenv.parse(raw)
     # every value is someone's secret until shown otherwise, and so is whatever follows `=` on a line
     # dotenv does not read (it still shows in a diff)
     redact.SEEN.learn_dotenv(values, [line.partition("=")[2].strip(" \t\r\"'") for line in text.splitlines()])

@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--provider", help="which provider (default: the only one registered)")
     p.add_argument("--openclaw-version", metavar="V", help="judge the config for this OpenClaw version (default: `openclaw --version`)")
     p.add_argument("--openclaw", metavar="PATH", help="the openclaw command (default: the one on PATH)")
-    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout for the online checks")
+    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="the online check's whole budget (default 10)")
     p.add_argument("--json", action="store_true")
 
 

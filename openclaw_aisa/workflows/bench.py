@@ -50,7 +50,7 @@ class Benched:
 
 
 def bench(host: Host, env: Mapping[str, str], request: Request, progress: Callable[[str], None] = lambda text: None) -> Benched:
-    from ..gateway import BadKey, GatewayError, PaymentRequired, UnknownModel
+    from ..gateway import BadKey, GatewayError, GatewayTimeout, PaymentRequired, UnknownModel
 
     if request.runs < 1 or request.max_tokens < 1:
         raise UsageError("--runs and --max-tokens must be at least 1")
@@ -81,11 +81,13 @@ def bench(host: Host, env: Mapping[str, str], request: Request, progress: Callab
                         except (BadKey, PaymentRequired):
                             raise  # every later request would fail the same way
                         except GatewayError as e:
-                            sample, stop = Sample(ref, run, error=" ".join(str(e).split())), isinstance(e, UnknownModel)
+                            # an unknown model will not start working within a bench, and one that used up a
+                            # whole budget would use up the next: bench's time stays one budget per model
+                            sample, stop = Sample(ref, run, error=" ".join(str(e).split())), isinstance(e, (UnknownModel, GatewayTimeout))
                         samples.append(sample)
                         write(benchstats.csv_row(sample))
                         if stop:
-                            break  # an unknown model will not start working within a bench
+                            break
             finally:
                 progress("")
         report = benchstats.report(s.base_url, prompt, request.runs, request.max_tokens, started_at, samples)
