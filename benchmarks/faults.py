@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -61,7 +60,16 @@ def measure(command: str, fault: str) -> dict:
     env.update(HOME=home, XDG_CACHE_HOME=f"{home}/c", XDG_STATE_HOME=f"{home}/s", XDG_CONFIG_HOME=f"{home}/x", AISA_API_KEY=KEY)
     try:
         if command == "doctor":  # doctor checks the endpoint the config names
-            setup = ["onboard", "--aisa-api-key", KEY, "--base-url", server.base_url, "--no-plugin", "--non-interactive", "--skip-validation"]
+            setup = [
+                "onboard",
+                "--aisa-api-key",
+                KEY,
+                "--base-url",
+                server.base_url,
+                "--no-plugin",
+                "--non-interactive",
+                "--skip-validation",
+            ]
             subprocess.run([sys.executable, "-m", "openclaw_aisa", *setup], env=env, capture_output=True, check=True)
         code = (
             "import resource, runpy, sys\n"
@@ -76,7 +84,9 @@ def measure(command: str, fault: str) -> dict:
         server.stop()
         shutil.rmtree(home, ignore_errors=True)
     peak = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK ")), 0)
-    said = next((line for line in (done.stderr + done.stdout).splitlines() if "error" in line or "not verified" in line or "warn" in line), "")
+    said = next(
+        (line for line in (done.stderr + done.stdout).splitlines() if "error" in line or "not verified" in line or "warn" in line), ""
+    )
     return {
         "command": command,
         "fault": fault,

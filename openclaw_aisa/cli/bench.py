@@ -20,7 +20,9 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--max-tokens", type=values.count, default=256, metavar="N", help="output budget per request (default 256)")
     p.add_argument("--provider", help="which provider (default: the only one registered)")
     p.add_argument("--base-url", metavar="URL", help="measure this endpoint (default: the config's baseUrl)")
-    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 60); an answer must end within 10 of them")
+    p.add_argument(
+        "--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 60); an answer must end within 10 of them"
+    )
     p.add_argument("--csv", metavar="FILE", help="also write every request's figures to FILE")
     p.add_argument("--chart", metavar="FILE", help="also write an HTML page with a bar chart of the medians (e.g. bench.html)")
     p.add_argument("--json", action="store_true")

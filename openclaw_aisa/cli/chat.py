@@ -18,7 +18,9 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--max-tokens", type=values.count, metavar="N", help="output budget (default: the catalogue's max output)")
     p.add_argument("--provider", help="which provider (default: the only one registered)")
     p.add_argument("--base-url", metavar="URL", help="use this endpoint (default: the config's baseUrl)")
-    p.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 60); the answer must end within 10 of them")
+    p.add_argument(
+        "--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 60); the answer must end within 10 of them"
+    )
     p.add_argument("--json", action="store_true", help="print the whole answer, usage and cost as JSON at the end")
 
 

@@ -39,7 +39,12 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     sync.add_argument("--openclaw-version", metavar="V", help="write for this OpenClaw version")
     for action in (listing, adder, sync):
         action.add_argument("--base-url", metavar="URL", help="ask this endpoint (default: the config's baseUrl)")
-        action.add_argument("--timeout", type=values.seconds, metavar="SECONDS", help="read timeout (default 20); the request, retries included, gets 2 of them")
+        action.add_argument(
+            "--timeout",
+            type=values.seconds,
+            metavar="SECONDS",
+            help="read timeout (default 20); the request, retries included, gets 2 of them",
+        )
     for action in (adder, sync):
         action.add_argument("--provider", help="which provider (default: the only one registered)")
         action.add_argument("--json", action="store_true")
