@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     SEEN.forget()
     SEEN.learn_env(env)
     try:
+        _check_text(argv)
         host = load_host(env=env)
         parser, module = build_parser(host, _chosen(argv))
         try:
@@ -106,6 +107,17 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print(redact(f"{PROG}: internal error: {type(e).__name__}: {e}"), file=sys.stderr)
         print(f"{PROG}: this is a bug; please report it (OPENCLAW_AISA_DEBUG=1 shows where it happened)", file=sys.stderr)
         return 1
+
+
+def _check_text(argv: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach argv as lone surrogates, which no request, file or message can carry."""
+    from ..errors import UsageError
+
+    for n, word in enumerate(argv, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {n} holds bytes that are not UTF-8 text; retype it (or convert it with iconv -t UTF-8)") from None
 
 
 def _version() -> str:

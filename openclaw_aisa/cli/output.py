@@ -59,9 +59,11 @@ class Console:
         from ..errors import UsageError
 
         try:
-            return self.stdin.readline() if line else self.stdin.read()
-        except UnicodeDecodeError:
+            text = self.stdin.readline() if line else self.stdin.read()
+            text.encode("utf-8")  # a stdin decoded with surrogateescape (a C or UTF-8 mode locale) passes bytes through
+        except (UnicodeDecodeError, UnicodeEncodeError):
             raise UsageError(f"{what} on stdin is not UTF-8 text; convert it (iconv -t UTF-8) and try again") from None
+        return text
 
     def confirm(self, question: str) -> bool:
         return self.ask(f"{question} [y/N]").lower() in ("y", "yes")
