@@ -1,9 +1,11 @@
 """The one config transaction: every command that changes OpenClaw's config goes through it.
 
 Read (refusing a root `$include` that holds what we edit), transform (a pure function of the config
-read), show a masked diff for `--dry-run`, else write: the `.env` first when it changes, then the
-config under OpenClaw's lock, transforming again on a fresh read when another writer got there first,
-the `.env` put back when the config cannot be written, and what onboarding created journalled.
+read), show the diff for `--dry-run` (the redactor masks what it holds), else write: say first when a
+commented JSON5 file will lose its comments; journal a `.env` key about to be saved, then the `.env`,
+then the config under OpenClaw's lock, transforming again on a fresh read when another writer got
+there first; the `.env` (and the journal) put back when the config cannot be written or Ctrl-C comes;
+what onboarding created journalled. A kill between the two writes is what the journal is for.
 """
 
 from __future__ import annotations
