@@ -24,7 +24,7 @@ MIN_LENGTH = 8  # shorter values ("true", "8080") are not secrets worth masking,
 # Plain string tests, not a regular expression: this runs on every variable of the environment at
 # every start, and compiling a case-blind pattern costs more than the whole scan.
 _SECRET_PARTS = ("secret", "passw", "credential", "cookie", "bearer", "signature")
-_SECRET_ENDS = ("key", "token", "auth", "authorization", "pwd")
+_SECRET_ENDS = ("key", "token", "auth", "authorization", "_pwd")  # DB_PWD, not the shell's PWD (the working directory)
 _PLAIN_ENDS = frozenset("mode path file dir url host port type kind name id source provider env email user".split())
 _VARIABLE_NAME = r"[A-Z][A-Z_]*"  # OPENAI_API_KEY as a value names a variable; no key is all capitals without digits
 _LOOKS_LIKE_KEY = (

@@ -184,3 +184,28 @@ def test_no_command_prints_or_writes_a_secret_it_has_seen(inline, echoing, home,
                     leaks.append(f"{' '.join(argv)!r}: {secret[:8]}… written to {path.name}")
     assert ran >= 30
     assert not leaks, "\n".join(leaks)
+
+
+def test_masking_never_hides_what_is_no_secret(run, home, config_path, monkeypatch):
+    """A shell's ordinary variables (PWD, XAUTHORITY, SSH_AUTH_SOCK...) and the model ids, paths and JSON
+    keys a command prints are not secrets: a redactor that masked them would make every message useless."""
+    ordinary = {
+        "PWD": str(home),
+        "OLDPWD": str(home.parent),
+        "XAUTHORITY": str(home / ".Xauthority"),
+        "SSH_AUTH_SOCK": str(home / "agent.sock"),
+        "DBUS_SESSION_BUS_ADDRESS": f"unix:path={home}/bus",
+        "GIT_AUTHOR_NAME": "Jane Developer",
+        "LANG": "en_US.UTF-8",
+        "KEYBOARD_LAYOUT": "us-international",
+    }
+    for name, value in ordinary.items():
+        monkeypatch.setenv(name, value)
+    assert run("config", "path").out.strip() == str(config_path)
+    onboarded = run("onboard", "--aisa-api-key", AISA_KEY, "--non-interactive", "--no-plugin")
+    assert onboarded.code == 0 and str(config_path) in onboarded.out and "…" in onboarded.out  # the key, masked
+    listed = run("models", "list", "--json").json
+    ids = [m["id"] for m in listed["models"]]
+    assert ids and all(i in run("models", "list").out for i in ids)
+    assert "max_tokens" in json.dumps(listed) and "…" not in json.dumps(listed)
+    assert "aisa_saves_percent" in run("pricing", "--json").out
