@@ -27,6 +27,7 @@ from openclaw_aisa.adapters import store
 from openclaw_aisa.errors import ConfigError, ConflictError
 
 from .conftest import KEY, OTHER_KEY, mode, read_json, write_json
+from .test_hostile import full_disk_for_the_config_only
 
 VAR = "AISA_API_KEY"
 ONBOARD = ("onboard", "--aisa-api-key", KEY, "--non-interactive", "--no-plugin")
@@ -326,14 +327,7 @@ def test_a_failed_config_write_puts_the_dotenv_and_all_its_backups_back_byte_for
     for n, name in enumerate([".env.bak", ".env.bak.1", ".env.bak.2", ".env.bak.3", ".env.bak.4"]):
         (state_dir / name).write_bytes(f"GENERATION={n}\n".encode())
     before = listing(state_dir)
-    real = store._stage
-
-    def no_room_for_the_config(path: Path, data: bytes, sync: bool = True) -> Path:
-        if path.name == "openclaw.json" and sync:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(path, data, sync)
-
-    monkeypatch.setattr(store, "_stage", no_room_for_the_config)
+    full_disk_for_the_config_only(monkeypatch)
     result = run(*ONBOARD)
     assert result.code == 2 and "No space left on device" in result.err
     assert listing(state_dir) == before
