@@ -75,7 +75,7 @@ OTHER_KEY = "sk-aisa-zyxwvutsrqponmlkjihgOTHR"
 # one secret per shape (as tests/test_trust_secrets.py): none may be printed or written but where it is kept
 
 # The CLI as `python -m openclaw_aisa`, with an address-space cap, an optional patch, and its peak RSS
-# (kB) written to $ATTACK_PEAK when it exits normally.
+# since exec (kB, VmHWM) written to $ATTACK_PEAK when it exits normally.
 WRAPPER = """\
 import os, resource, runpy, sys
 resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
@@ -84,8 +84,9 @@ sys.argv = ["openclaw-aisa", *sys.argv[1:]]
 try:
     runpy.run_module("openclaw_aisa", run_name="__main__", alter_sys=True)
 finally:
-    with open(os.environ["ATTACK_PEAK"], "w") as _peak:
-        _peak.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    # VmHWM, the peak since exec: ru_maxrss would start at the size of the harness that forked this process
+    with open("/proc/self/status") as _status, open(os.environ["ATTACK_PEAK"], "w") as _peak:
+        _peak.write(next(line.split()[1] for line in _status if line.startswith("VmHWM:")))
 """
 
 

@@ -72,10 +72,11 @@ def measure(command: str, fault: str) -> dict:
             ]
             subprocess.run([sys.executable, "-m", "openclaw_aisa", *setup], env=env, capture_output=True, check=True)
         code = (
-            "import resource, runpy, sys\n"
+            "import runpy, sys\n"
             "sys.argv = ['openclaw-aisa', *sys.argv[1:]]\n"
             "try:\n    runpy.run_module('openclaw_aisa', run_name='__main__')\n"
-            "finally:\n    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            # VmHWM, the peak since exec: ru_maxrss would start at the size of this harness, which forked it
+            "finally:\n    print('PEAK', next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')), file=sys.stderr)\n"
         )
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-c", code, *argv(server.base_url)], env=env, capture_output=True, text=True)
