@@ -58,12 +58,15 @@ class Redactor:
                     self._known.add(value)
                     self._ordered = None
 
+    def learn_named(self, values: Mapping[str, object]) -> None:
+        """The values whose names say they are secrets (`AISA_API_KEY`, a flag's `aisa_api_key`)."""
+        self.learn(*(value for name, value in values.items() if _secret_name(name)))
+
     def learn_env(self, env: Mapping[str, str]) -> None:
         """The values of variables named like secrets, and the passwords in proxy URLs."""
-        for name, value in env.items():
-            if _secret_name(name):
-                self.learn(value)
-            elif "://" in value and "@" in value:
+        self.learn_named(env)
+        for value in env.values():
+            if "://" in value and "@" in value:
                 self.learn(*(m.group(2) for m in re.finditer(_URL_PASSWORD, value)))
 
     def learn_dotenv(self, values: Mapping[str, str], stray: Iterable[str] = ()) -> None:

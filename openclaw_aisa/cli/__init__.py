@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             args = parser.parse_args(argv)
         except SystemExit as e:  # --help, --version, or a usage error already printed by argparse
             return e.code if isinstance(e.code, int) else 2
-        SEEN.learn(*(value for name, value in vars(args).items() if "key" in name or "token" in name))
+        SEEN.learn_named(vars(args))  # a key given on a flag (`--aisa-api-key`), by the redactor's own rule for names
         interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
         console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
         notices.send_to(console.warn)

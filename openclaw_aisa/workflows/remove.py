@@ -81,7 +81,8 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
                 f"{var} in {loc.dotenv} was replaced by an onboarding that was stopped before it wrote the config; "
                 f"the value before it is in {loc.dotenv.name}.bak"
             )
-    for var in dict.fromkeys(purged):
+    purged = list(dict.fromkeys(purged))  # a variable named twice (purged, and left by a stopped onboarding) goes once
+    for var in purged:
         new_dotenv = unset_var(new_dotenv, var, str(loc.dotenv))
     edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv, backup=False)
     if request.dry_run:
@@ -94,7 +95,7 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         loc,
         None,
         committed.written,
-        tuple(dict.fromkeys(purged)) if committed.dotenv_written else (),
+        tuple(purged) if committed.dotenv_written else (),
         tuple(c.summary for c in committed.merged.changes if c.summary),
         done,
         committed.journal_error,
