@@ -40,7 +40,7 @@ def mask(key: str) -> str:
     """`sk-aisa-…abcd`: the prefix and the last four, and only the prefix for a short key."""
     prefix = m.group(0) if (m := _PREFIX.match(key)) else ""
     rest = key[len(prefix) :]
-    return f"{prefix}…{rest[-4:]}" if len(rest) >= 16 else f"{prefix}…"
+    return f"{prefix}…{rest[-4:]}" if len(rest) >= 12 else f"{prefix}…"
 
 
 def clean(raw: str, what: str) -> str:

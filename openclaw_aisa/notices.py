@@ -1,7 +1,8 @@
-"""What the user must be told in the middle of a workflow, before it acts (comments about to be lost).
+"""What the user must be told in the middle of a workflow: before it acts (comments about to be lost),
+and, on a terminal, each slow step as it starts (the key check, OpenClaw's plugin install).
 
-Workflows never print; the CLI says where notices go (its console) once, and every workflow that
-writes reaches the user through this one hook, present ones and future ones alike.
+Workflows never print; the CLI says where notices and steps go (its console) once, and every workflow
+reaches the user through these hooks, present ones and future ones alike.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 _sink: ContextVar[tuple[Callable[[str], None], set[str]] | None] = ContextVar("notices", default=None)
+_steps: ContextVar[Callable[[str], None] | None] = ContextVar("steps", default=None)
 
 
 def send_to(sink: Callable[[str], None] | None) -> None:
@@ -22,3 +24,15 @@ def tell(text: str) -> None:
     if current is not None and text not in current[1]:
         current[1].add(text)
         current[0](text)
+
+
+def steps_to(sink: Callable[[str], None] | None) -> None:
+    """Where `step` lines go: a terminal's stderr; None (a pipe, `--json`) drops them."""
+    _steps.set(sink)
+
+
+def step(text: str) -> None:
+    """A slow step starts now (`text` says what, and for how long at most): silence would look like a hang."""
+    sink = _steps.get()
+    if sink is not None:
+        sink(text)

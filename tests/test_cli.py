@@ -485,3 +485,21 @@ def test_a_journal_that_cannot_be_saved_is_a_warning_and_the_config_stays_writte
     removed = run("remove", "--non-interactive", "--primary", "openai/gpt-5")  # it needs that record: it says so
     assert removed.code == 2 and removed.err.count("\n") == 1 and "move it away" in removed.err
     assert config_path.read_bytes() == before
+
+
+def test_remove_says_the_key_stays_in_the_dotenv_unless_purged(run, state_dir):
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    kept = run("remove", "--non-interactive")
+    assert kept.code == 0, kept.err
+    assert f"AISA_API_KEY stays in {state_dir / '.env'}" in kept.out and "--purge-key" in kept.out
+    assert "AISA_API_KEY=" in (state_dir / ".env").read_text()
+    run(*ONBOARD, "--aisa-api-key", KEY)
+    purged = run("remove", "--purge-key", "--non-interactive")
+    assert "stays in" not in purged.out and "AISA_API_KEY" in purged.out
+
+
+def test_a_23_character_key_is_masked_with_its_last_four_as_readme_promises():
+    from openclaw_aisa import keys
+
+    assert keys.mask("sk-aisa-" + "abcdefghijk" + "WXYZ") == "sk-aisa-…WXYZ"  # 23 characters
+    assert keys.mask("sk-aisa-short123") == "sk-aisa-…"  # 8 after the prefix: too few to show any

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -15,30 +13,42 @@ from ..types import AuthChoice, Provider
 STATIC = files("openclaw_aisa") / "native"
 
 
-def write_bundle(directory: Path, provider: Provider, choices: list[AuthChoice], version: str, **options: Any) -> Path:
-    """Write the three files of the bundle into `directory` (created); returns it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    files_out = {
+def render(provider: Provider, choices: list[AuthChoice], version: str, **options: Any) -> dict[str, str]:
+    """The bundle's files, name -> text: the generated manifest and package.json, and the static index.js."""
+    return {
         "openclaw.plugin.json": json.dumps(manifest(provider, choices, version, **options), indent=2) + "\n",
         "package.json": json.dumps(package_json(provider, version), indent=2) + "\n",
         "index.js": (STATIC / "index.js").read_text(encoding="utf-8"),
     }
-    for name, text in files_out.items():
-        (directory / name).write_text(text, encoding="utf-8")
+
+
+def write_bundle(directory: Path, provider: Provider, choices: list[AuthChoice], version: str, **options: Any) -> Path:
+    """Write the three files of the bundle into `directory` (created); returns it."""
+    return write_files(directory, render(provider, choices, version, **options))
+
+
+def write_files(directory: Path, texts: dict[str, str]) -> Path:
+    """`texts` (name -> text) into `directory` (made private, 0700), replacing what a bundle there held before."""
+    from ..errors import ConfigError
+    from .store import secure_dir
+
+    secure_dir(directory)
+    try:
+        for name, text in texts.items():
+            (directory / name).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot write the plugin bundle to {directory}: {e.strerror or e}") from None
     return directory
 
 
-@contextmanager
-def staged(provider: Provider, choices: list[AuthChoice], version: str, **options: Any) -> Iterator[Path]:
-    """The bundle written into a private temp dir (0700) for OpenClaw to install from; removed afterwards."""
-    import shutil
-    import tempfile
-
-    work = Path(tempfile.mkdtemp(prefix="openclaw-aisa-bundle-"))
+def holds(directory: Path, texts: dict[str, str]) -> bool:
+    """`directory` holds exactly `texts`, byte for byte: what OpenClaw loads is what this package would install."""
     try:
-        yield write_bundle(work / provider.id, provider, choices, version, **options)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if directory.is_symlink() or {e.name for e in directory.iterdir()} != set(texts):
+            return False
+        return all((directory / name).read_text(encoding="utf-8") == text for name, text in texts.items())
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def ours(directory: Path, provider: Provider) -> bool:
@@ -73,3 +83,16 @@ def remove_leftover(directory: Path, provider: Provider) -> str | None:
     except OSError as e:
         return f"could not remove {directory} ({e.strerror or e}); remove it yourself: this OpenClaw would still load it"
     return f"removed {directory} (this OpenClaw leaves it behind and would still load it)"
+
+
+def remove_source(directory: Path, provider: Provider) -> None:
+    """Delete our private copy of the bundle once OpenClaw has uninstalled the plugin (and its parent, when
+    empty); anything that is not a bundle of ours stays, as in `remove_leftover`."""
+    import shutil
+
+    if ours(directory, provider):
+        shutil.rmtree(directory, ignore_errors=True)
+        try:
+            directory.parent.rmdir()
+        except OSError:  # not empty (another provider's copy), or already gone
+            pass

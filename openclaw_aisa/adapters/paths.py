@@ -21,6 +21,15 @@ class Location:
     def dotenv(self) -> Path:
         return self.state_dir / ".env"
 
+    def plugin_installed(self, plugin_id: str) -> Path:
+        """Where `openclaw plugins install` copies a plugin, and loads it from."""
+        return self.state_dir / "extensions" / plugin_id
+
+    def plugin_source(self, plugin_id: str) -> Path:
+        """Our private copy of the bundle that OpenClaw installs from: it stays, so OpenClaw's install
+        record (its `sourcePath`) keeps pointing at a real directory holding what was installed."""
+        return self.state_dir / "openclaw-aisa" / plugin_id
+
 
 def _expand(value: str, home: Path) -> Path:
     if value == "~" or value.startswith("~/"):

@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         interactive = sys.stdin.isatty() and not getattr(args, "non_interactive", False)
         console = Console(sys.stdout, sys.stderr, sys.stdin, interactive)
         notices.send_to(console.warn)
+        notices.steps_to(console.step if console.terminal and not getattr(args, "json", False) else None)
         assert module is not None  # a command is required, so argparse stopped without one
         return module.run(args, host, env, console)
     except AisaError as e:

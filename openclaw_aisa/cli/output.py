@@ -50,6 +50,14 @@ class Console:
     def warn(self, text: str) -> None:
         print(f"warning: {text}", file=self.err)
 
+    def step(self, text: str) -> None:
+        """A progress line, on stderr: flushed at once, since what follows may take seconds."""
+        print(f"… {text}", file=self.err, flush=True)
+
+    @property
+    def terminal(self) -> bool:
+        return self.err.isatty()
+
     def ask(self, question: str) -> str:
         print(question, end=" ", file=self.err, flush=True)
         return self.stdin.readline().strip()

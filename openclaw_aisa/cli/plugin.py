@@ -44,9 +44,7 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 
 def _installed(result: plugin.Installed, console: Console) -> None:
     r, provider = result.bundle, result.provider
-    console.say(
-        f"OpenClaw {r.openclaw_version} ({r.openclaw}): installed the {provider.id} plugin {r.plugin_version} with `{r.command}`; it is {r.status}."
-    )
+    console.say(f"OpenClaw {r.openclaw_version} ({r.openclaw}): {r.did}.")
     console.say(f"OpenClaw's own `openclaw onboard --auth-choice {result.auth_choice}` now knows {provider.label}.")
 
 

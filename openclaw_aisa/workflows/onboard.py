@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import keys, merge, schema
+from .. import keys, merge, notices, schema
 from ..adapters import journal, openclaw_exe, paths, store
 from ..dotenv import set_var
 from ..errors import PROG, AisaError, UsageError
@@ -109,6 +109,8 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     warnings = _key_warnings(choice, key, env, dotenv, loc)
     first = store.read_checked(loc.config)
     command = openclaw_exe.find(env, request.openclaw)
+    if command is not None and not request.openclaw_version:
+        notices.step(f"Asking {command} for its version")
     target, target_source = openclaw_exe.target_version(request.openclaw_version, first.data, env, command)
     auth = host.run_auth_choice(
         choice,
@@ -173,6 +175,7 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
 
     base_url = session.endpoint(provider, plan.planned.merged.config)
     key, t = request.key, session.VERIFY_TIMEOUT
+    notices.step(f"Checking the key {key.masked} with {provider.label} at {base_url} (at most {t:g} s)")
     with AisaClient(base_url, key.value, timeouts=Timeouts(connect=t, read=t, write=t, pool=t), max_retries=1) as client:
         check = session.check_key(client, base_url, timeout=None, retries=None)
     e = check.error
@@ -277,9 +280,7 @@ def _onboard_plugin(host: Host, env: Mapping[str, str], plan: Plan) -> PluginSte
     from . import plugin
 
     b = plugin.install_bundle(host, provider, command, version, env, plan.loc, plan.request.base_url)
-    return PluginStep(
-        b, f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; installed {provider.id} {b.plugin_version} ({b.status})"
-    )
+    return PluginStep(b, f"Native OpenClaw plugin: OpenClaw {version} seen at {command}; {b.did}")
 
 
 def _key_warnings(choice: AuthChoice, key: keys.Key, env: Mapping[str, str], dotenv: Mapping[str, str], loc: paths.Location) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import merge, schema
+from .. import merge, notices, schema
 from ..adapters import bundle, openclaw_exe, paths, store
 from ..catalog import load_catalog
 from ..errors import AisaError, UsageError
@@ -54,9 +54,16 @@ class Bundle:
     openclaw_version: str
     plugin: str
     plugin_version: str
-    command: str
+    command: str  # "" when nothing was run: OpenClaw already loaded these very files
     enabled: bool | None
     status: str | None
+    reused: bool = False
+
+    @property
+    def did(self) -> str:
+        if self.reused:
+            return f"the {self.plugin} plugin {self.plugin_version} was already installed and loaded: not reinstalled"
+        return f"installed the {self.plugin} plugin {self.plugin_version} with `{self.command}`; it is {self.status or 'not listed'}"
 
     def document(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,7 @@ class Bundle:
             "command": self.command,
             "enabled": self.enabled,
             "status": self.status,
+            "reinstalled": not self.reused,
         }
 
 
@@ -99,20 +107,32 @@ def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
 def install_bundle(
     host: Host, provider: Provider, command: Path, version: str, env: Mapping[str, str], loc: paths.Location, base_url: str | None = None
 ) -> Bundle:
-    """Write the bundle to a private temp dir and install it with OpenClaw's own CLI; what happened.
+    """Install the bundle with OpenClaw's own CLI, from our private copy of it; what happened.
 
+    When OpenClaw already loads exactly these files (same version, same endpoint), nothing is reinstalled.
     Versions without `plugins install --force` (3.31) refuse to install over an existing plugin:
     there the old one is uninstalled first, through OpenClaw, with the directory it leaves behind.
     """
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
+    texts = bundle.render(provider, choices, package_version(), base_url=base_url, openclaw_version=version)
+    entry = None
+    if bundle.holds(loc.plugin_installed(provider.id), texts):
+        notices.step(f"Checking that OpenClaw {version} loads the {provider.id} plugin it has (openclaw plugins list)")
+        entry = openclaw_exe.plugin_entry(command, provider.id, env)
+        if entry and entry.get("status") == "loaded" and entry.get("enabled") is not False:
+            bundle.write_files(loc.plugin_source(provider.id), texts)  # an install from before the private copy
+            return Bundle(str(command), version, provider.id, package_version(), "", True, "loaded", reused=True)
+    notices.step(f"Installing the {provider.id} plugin {package_version()} through OpenClaw {version} (openclaw plugins install; 5-30 s)")
     flags = openclaw_exe.supported_flags(command, env, "plugins", "install")
-    if "--force" not in flags and openclaw_exe.plugin_entry(command, provider.id, env):
+    if "--force" not in flags and (entry or openclaw_exe.plugin_entry(command, provider.id, env)):
         _uninstall_plugin(provider, command, loc, env)
-    with bundle.staged(provider, choices, package_version(), base_url=base_url, openclaw_version=version) as written:
-        used = openclaw_exe.install_plugin(command, written, env, flags)
+    source = bundle.write_files(loc.plugin_source(provider.id), texts)
+    used = openclaw_exe.install_plugin(command, source, env, flags)
+    notices.step(f"Checking that OpenClaw {version} loads it (openclaw plugins list)")
     entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
-    line = "openclaw " + " ".join(a if not a.startswith(str(written.parent)) else "<bundle>" for a in used)
-    return Bundle(str(command), version, provider.id, package_version(), line, entry.get("enabled"), entry.get("status"))
+    return Bundle(
+        str(command), version, provider.id, package_version(), "openclaw " + " ".join(used), entry.get("enabled"), entry.get("status")
+    )
 
 
 @record
@@ -238,10 +258,12 @@ def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env
 
 def _uninstall_plugin(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
     """`openclaw plugins uninstall`, then the `extensions/<id>/` that 3.31 leaves behind (and would still load)."""
+    notices.step(f"Uninstalling the {provider.id} plugin through OpenClaw (openclaw plugins uninstall {provider.id})")
     gone = openclaw_exe.uninstall_plugin(command, provider.id, env)
     if gone.returncode != 0:  # whatever is in extensions/ stays: OpenClaw did not let go of it
         return [f"openclaw plugins uninstall {provider.id} failed (exit {gone.returncode}); nothing of the plugin was deleted"]
     done = [f"openclaw plugins uninstall {provider.id}"]
+    bundle.remove_source(loc.plugin_source(provider.id), provider)
     try:
         version = openclaw_exe.version(command, env)
     except AisaError as e:  # the uninstall is done; what it may have left is then not ours to judge

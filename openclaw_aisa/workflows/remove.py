@@ -8,6 +8,7 @@ from typing import Any
 from .. import merge, schema
 from ..adapters import journal, openclaw_exe, paths, store
 from ..dotenv import unset_var
+from ..errors import PROG
 from ..host import Host
 from ..types import Provider, record
 from . import plugin, transaction
@@ -68,7 +69,7 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
         return merge.remove_provider(config, provider, primary=primary, created=prepared.created)
 
     planned = transaction.plan(loc, transform)
-    dotenv_raw = store.read_dotenv(loc.dotenv)[0]
+    dotenv_raw, _, dotenv_values = store.read_dotenv(loc.dotenv)
     new_dotenv, notes = dotenv_raw or b"", list(planned.merged.notes)
     purged = list(provider.env_vars) if request.purge_key else []
     if interrupted := journal.pending(loc.config, provider.id):  # an onboarding killed between the .env and the config
@@ -82,6 +83,9 @@ def remove(env: Mapping[str, str], prepared: Prepared, request: Request, primary
                 f"the value before it is in {loc.dotenv.name}.bak"
             )
     purged = list(dict.fromkeys(purged))  # a variable named twice (purged, and left by a stopped onboarding) goes once
+    kept = [var for var in provider.env_vars if var not in purged and var in dotenv_values]
+    if kept:  # the key outlives the config on purpose (other tools may read it): say so, and how to delete it
+        notes.append(f"{', '.join(kept)} stays in {loc.dotenv}; `{PROG} remove --purge-key` deletes it too")
     for var in purged:
         new_dotenv = unset_var(new_dotenv, var, str(loc.dotenv))
     edit = transaction.Dotenv(loc.dotenv, dotenv_raw, new_dotenv, backup=False)

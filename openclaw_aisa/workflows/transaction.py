@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import merge, notices
 from ..adapters import paths, store
-from ..errors import AisaError, ConflictError
+from ..errors import PROG, AisaError, ConflictError
 from ..types import record
 
 CONFLICT_RETRIES = 3
@@ -174,7 +174,10 @@ def _write_with_retry(
     def write() -> tuple[store.Snapshot, merge.Merged, bool]:
         if merged.config != snapshot.data and snapshot.target.parent == loc.state_dir.resolve():
             store.secure_dir(loc.state_dir)
-        return snapshot, merged, store.write_config(snapshot, merged.config, env)
+        written = store.write_config(snapshot, merged.config, env)
+        if written:
+            _keep_for_openclaw(loc, snapshot.target, merged.config)
+        return snapshot, merged, written
 
     for attempt in range(CONFLICT_RETRIES + 1):
         try:
@@ -188,6 +191,18 @@ def _write_with_retry(
             if attempt == CONFLICT_RETRIES:
                 raise
     raise AssertionError("unreachable")
+
+
+def _keep_for_openclaw(loc: paths.Location, target: Path, config: dict[str, Any]) -> None:
+    """Make the file just written OpenClaw's last known good config: else 9.x, finding it shrunk
+    against that record, would put the old file back from the .bak at its next load."""
+    from ..adapters import health
+
+    if problem := health.adopt(target, loc.state_dir, config):
+        notices.tell(
+            f"{target} is written, but OpenClaw's record of its last good config was not updated ({problem}); "
+            f"OpenClaw 9.x may put back {target.name}.bak at its next start: run `{PROG} doctor` to check"
+        )
 
 
 def _diff(old: str, new: str, name: str) -> str:
