@@ -11,7 +11,7 @@ import pytest
 from openclaw_aisa.adapters import health
 
 from .conftest import KEY, read_json, write_json
-from .test_native import shim  # noqa: F401  (a fixture)
+from .test_native import plugins_row, shim  # noqa: F401  (shim is a fixture)
 
 TABLE = (
     "CREATE TABLE config_health_entries (config_path TEXT PRIMARY KEY, last_known_good_json TEXT, "
@@ -83,3 +83,17 @@ def test_openclaw_keeps_what_plugin_uninstall_wrote_after_its_own_onboarding(ope
         assert config.read_bytes() == ours, f"`openclaw {' '.join(args)}` changed the file we wrote"
     assert not list(config.parent.glob("openclaw.json.clobbered*"))
     assert read_json(config)["agents"]["defaults"]["model"]["primary"] == "openai/gpt-5"
+
+
+@pytest.mark.openclaw
+def test_a_second_onboarding_leaves_the_plugin_openclaw_already_loads(openclaw, our_cli, home, shim):  # noqa: F811
+    first = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--json", **shim)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["plugin"]["reinstalled"] is True
+    source = home / ".openclaw" / "openclaw-aisa" / "aisa"
+    assert sorted(p.name for p in source.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
+    second = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--json", **shim)
+    assert second.returncode == 0, second.stderr
+    plugin = json.loads(second.stdout)["plugin"]
+    assert plugin["reinstalled"] is False and plugin["status"] == "loaded" and plugin["command"] == ""
+    assert plugins_row(openclaw, home)["status"] == "loaded"
