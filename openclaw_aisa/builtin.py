@@ -29,7 +29,7 @@ def detect_credentials(provider: Provider, env: Mapping[str, str], dotenv: Mappi
 def run_auth_choice(choice: AuthChoice, provider: Provider, request: AuthRequest) -> AuthResult | None:
     if choice.method != "api-key":
         return None
-    api_key = request.key if request.secret_mode == "plaintext" else schema.env_ref(choice.env_var)
+    api_key = request.key if request.secret_mode == "plaintext" else schema.key_ref(choice.env_var, request.openclaw_version)
     block = schema.provider_block(provider, api_key=api_key, base_url=request.base_url, version=request.openclaw_version)
     return AuthResult(
         config_patch={"models": {"providers": {provider.id: block}}},

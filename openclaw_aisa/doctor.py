@@ -14,7 +14,18 @@ from typing import Any, Literal, TypeGuard
 
 from . import keys, merge
 from .refs import close_matches
-from .schema import SUPPORTED, KeyLevel, accepted_keys, env_ref, model_entry, schema_version, split_ref, template_var, versions_accepting
+from .schema import (
+    SUPPORTED,
+    KeyLevel,
+    accepted_keys,
+    key_ref,
+    key_var,
+    model_entry,
+    schema_version,
+    split_ref,
+    template_var,
+    versions_accepting,
+)
 from .types import Model, Provider, record
 
 Level = Literal["error", "warning", "info"]
@@ -455,17 +466,28 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             )
             return
         var = api_key["id"]
+        if isinstance(key_ref(var, ctx.openclaw_version), str):
+            yield Finding(
+                "key.template",
+                "warning",
+                f"apiKey is an env reference to {var}: in OpenClaw {ctx.openclaw_version}'s `openclaw tui --local`, every "
+                '/model after the first message then fails ("prepared model catalog owner config was replaced")',
+                f'replaces it with "${{{var}}}" (the same key from the same place; switching works)',
+                True,
+                at,
+            )
     elif isinstance(api_key, str) and (named := template_var(api_key.strip())):
         var = named
-        yield Finding(
-            "key.template",
-            "warning",
-            f'apiKey is the template "${{{var}}}": OpenClaw 2026.9.6\'s doctor flags it as a plaintext secret, '
-            f"and old versions refuse the whole config when {var} is unset",
-            f"replaces it with an env reference to {var} (the same key, valid on every version)",
-            True,
-            at,
-        )
+        if ctx.openclaw_version and not isinstance(key_ref(var, ctx.openclaw_version), str):  # unknown: either form holds
+            yield Finding(
+                "key.template",
+                "warning",
+                f'apiKey is the template "${{{var}}}": OpenClaw 2026.9.6\'s doctor flags it as a plaintext secret, '
+                f"and old versions refuse the whole config when {var} is unset",
+                f"replaces it with an env reference to {var} (the same key, valid on every version)",
+                True,
+                at,
+            )
     elif _text(api_key):
         yield Finding(
             "key.plaintext",
@@ -564,12 +586,16 @@ def _fix_key(edit: merge.Edit, ctx: Context) -> None:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
     block, var = _block(edit.config, p.id), _key_var(p)
     api_key = block.get("apiKey")
-    if isinstance(api_key, str) and (named := template_var(api_key.strip())):
-        block["apiKey"] = env_ref(named)
-        edit.change(at, f'apiKey: "${{{named}}}" -> env reference to {named}')
+    if ctx.openclaw_version and (named := key_var(api_key)) and api_key != (preferred := key_ref(named, ctx.openclaw_version)):
+        block["apiKey"] = preferred
+        edit.change(at, f"apiKey: {_key_form(api_key)} -> {_key_form(preferred)}")
     elif api_key is None and var and not _auth_profile(edit.config, p.id) and _key_sources(ctx, edit.config, var):
-        block["apiKey"] = env_ref(var)
-        edit.change(at, f"apiKey set: env reference to {var}", created=True)
+        block["apiKey"] = key_ref(var, ctx.openclaw_version)
+        edit.change(at, f"apiKey set: {_key_form(block['apiKey'])}", created=True)
+
+
+def _key_form(api_key: Any) -> str:
+    return f'"{api_key}"' if isinstance(api_key, str) else f"env reference to {api_key.get('id')}"
 
 
 def _flat_env_movable(env: Any, var: str) -> bool:

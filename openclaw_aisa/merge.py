@@ -18,7 +18,19 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
-from .schema import configured_ids, current_primary, dig, env_ref, model_entry, parse_version, since, split_ref, template_var
+from .schema import (
+    configured_ids,
+    current_primary,
+    dig,
+    key_form_reason,
+    key_ref,
+    key_var,
+    model_entry,
+    parse_version,
+    since,
+    split_ref,
+    template_var,
+)
 from .types import AuthResult, Provider, record
 
 # Model fields that come from the catalogue; --refresh-models rewrites these and keeps the rest.
@@ -194,12 +206,10 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
     _drop_rejected_compat(edit, provider, models, options.openclaw_version)
 
     api_key = existing.get("apiKey")
-    if isinstance(api_key, str) and (named := template_var(api_key)):
-        existing["apiKey"] = env_ref(named)
-        edit.change(
-            f"{at}.apiKey",
-            f'apiKey: "${{{named}}}" -> env reference to {named} (valid on every OpenClaw version, no doctor warning)',
-        )
+    version = options.openclaw_version  # unknown: either form holds on every supported version, so it stays
+    if version and (named := key_var(api_key)) and api_key != (preferred := key_ref(named, version)):
+        existing["apiKey"] = preferred
+        edit.change(f"{at}.apiKey", f"apiKey: {_describe_key(api_key)} -> {_describe_key(preferred)} ({key_form_reason(preferred)})")
     if "apiKey" not in existing:
         existing["apiKey"] = block["apiKey"]
         edit.change(f"{at}.apiKey", f"{at}.apiKey set: {_describe_key(block['apiKey'])}", created=True)

@@ -25,6 +25,38 @@ def env_ref(var: str) -> dict[str, str]:
     return {"source": "env", "provider": "default", "id": var}
 
 
+SECRETREF_UNTIL = "2026.5.28"  # the last version seen to keep a SecretRef apiKey working everywhere
+
+
+def key_ref(var: str, version: str | None) -> str | dict[str, str]:
+    """How the config names the key kept in `var` (the environment or the .env), for a target version.
+
+    The SecretRef up to 5.28, and when the version is unknown (a missing variable then fails only this
+    provider, not the whole config). Later, `"${VAR}"`: 9.6's embedded TUI (`openclaw tui --local`)
+    resolves a SecretRef into its runtime config at the first turn, and every later `/model` then
+    fails ("prepared model catalog owner config was replaced during the read"); the template form is
+    substituted the same way on every read, so switching works, and every version accepts it."""
+    if version is not None and since(version) > since(SECRETREF_UNTIL):
+        return "${" + var + "}"
+    return env_ref(var)
+
+
+def key_form_reason(form: str | dict[str, str]) -> str:
+    """Why `key_ref` chose this form, for the line that says it changed."""
+    if isinstance(form, str):
+        return "after 2026.5.28, /model in `openclaw tui --local` fails with an env reference"
+    return "valid on every OpenClaw version, no doctor warning"
+
+
+def key_var(api_key: object) -> str | None:
+    """The variable an apiKey refers to, in either form (`${VAR}` or an env SecretRef), else None."""
+    if isinstance(api_key, str):
+        return template_var(api_key.strip())
+    if isinstance(api_key, dict) and api_key.get("source") == "env" and isinstance(api_key.get("id"), str):
+        return api_key["id"]
+    return None
+
+
 SUPPORTED = ("2026.3.31", "2026.5.28", "2026.9.6")
 
 

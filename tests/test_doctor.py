@@ -26,7 +26,7 @@ LOCATIONS = {"config": "~/.openclaw/openclaw.json", "dotenv": "~/.openclaw/.env"
 
 def onboarded(config: dict | None = None, version: str | None = None) -> dict:
     """What `openclaw-aisa onboard` writes (key referenced from the .env)."""
-    block = schema.provider_block(AISA, api_key=ENV_REF, version=version)
+    block = schema.provider_block(AISA, api_key=schema.key_ref("AISA_API_KEY", version), version=version)
     result = AuthResult({"models": {"providers": {"aisa": block}}}, AISA.ref(AISA.default_model))
     return merge.apply_auth(config or {}, AISA, result, merge.Options(openclaw_version=version)).config
 
@@ -283,9 +283,21 @@ def test_a_thinking_model_without_max_tokens_counts_as_too_small_and_a_non_think
 def test_a_template_key_becomes_an_env_reference():
     config = onboarded()
     aisa_block(config)["apiKey"] = "${AISA_API_KEY}"
-    assert the(diagnose(context(config)), "key.template").level == "warning"
-    fixed, _ = repaired(context(config), "key.template")
+    assert the(diagnose(context(config, "2026.5.28")), "key.template").level == "warning"
+    fixed, _ = repaired(context(config, "2026.5.28"), "key.template")
     assert aisa_block(fixed.config)["apiKey"] == ENV_REF
+    assert "key.template" not in checks(diagnose(context(config)))  # no known version: either form holds
+
+
+@pytest.mark.parametrize("version", ["2026.9.6", "2026.12.1"])
+def test_an_env_reference_becomes_the_template_where_it_breaks_model_switching_in_the_local_tui(version):
+    config = onboarded(version="2026.5.28")  # written for 5.28 (an env reference); OpenClaw since upgraded
+    assert aisa_block(config)["apiKey"] == ENV_REF
+    finding = the(diagnose(context(config, version)), "key.template")
+    assert finding.level == "warning" and "tui --local" in finding.message and "/model" in finding.message
+    fixed, _ = repaired(context(config, version), "key.template")
+    assert aisa_block(fixed.config)["apiKey"] == "${AISA_API_KEY}"
+    assert "key.template" not in checks(diagnose(context(fixed.config, version)))
 
 
 def test_a_plaintext_key_is_a_warning_shown_masked_and_left_where_it_is():
@@ -494,7 +506,7 @@ def test_an_agent_wide_temperature_is_switched_off_for_kimi_where_an_allowlist_i
 
 
 def test_an_agent_wide_temperature_without_an_allowlist_is_explained_not_changed():
-    config = onboarded({"agents": {"defaults": {"params": {"temperature": 0.2}}}})
+    config = onboarded({"agents": {"defaults": {"params": {"temperature": 0.2}}}}, version="2026.9.6")
     found = diagnose(context(config, "2026.9.6"))
     finding = the(found, "temp.defaults")
     assert (finding.level, finding.fixable) == ("warning", False)  # Kimi is configured but not in use

@@ -211,7 +211,7 @@ def test_the_seeds_block_is_repaired_and_its_refs_keep_working(host):
     for m in block["models"][:2]:
         assert "supportsDeveloperRole" not in m
         assert m["compat"]["supportsDeveloperRole"] is False
-    assert block["apiKey"] == ENV_REF
+    assert block["apiKey"] == "${AISA_API_KEY}"  # no known version: either form holds everywhere, so it stays
     assert merged.config["agents"]["defaults"]["model"]["primary"] == "aisa/qwen3-max"
     summaries = " | ".join(c.summary for c in merged.changes)
     assert "model id aisa/qwen3-max -> qwen3-max" in summaries
@@ -391,3 +391,13 @@ def test_translation_model_already_primary_is_pointed_out(host):
     merged = apply(host, config)
     assert merged.config["agents"]["defaults"]["model"]["primary"] == "aisa/qwen-mt-flash"
     assert any("translation model" in n for n in merged.notes)
+
+
+@pytest.mark.parametrize(("version", "form"), [("2026.5.28", ENV_REF), ("2026.3.31", ENV_REF), ("2026.9.6", "${AISA_API_KEY}")])
+def test_the_key_reference_takes_the_form_that_works_on_the_target_version(host, version, form):
+    """After 5.28 a SecretRef breaks /model in `openclaw tui --local`; up to 5.28 it is the form without a doctor warning."""
+    for before in (ENV_REF, "${AISA_API_KEY}"):
+        config = {"models": {"providers": {"aisa": {**copy.deepcopy(SEED_BLOCK), "apiKey": before}}}}
+        merged = apply(host, config, openclaw_version=version)
+        assert merged.config["models"]["providers"]["aisa"]["apiKey"] == form
+        assert any(".apiKey" in c.path for c in merged.changes) == (before != form)
