@@ -26,7 +26,7 @@ from .schema import (
     template_var,
     versions_accepting,
 )
-from .types import Model, Provider, record
+from .types import Model, Provider, StoredProfile, record
 
 Level = Literal["error", "warning", "info"]
 
@@ -73,6 +73,7 @@ class Context:
     live: Live | None = None
     locations: Mapping[str, str] = field(default_factory=dict)  # "state_dir", "config", "dotenv" -> path shown
     onboard: str = "openclaw-aisa onboard"  # the command that sets the provider up
+    profiles: tuple[StoredProfile, ...] = ()  # the credentials OpenClaw's own onboarding stored for the provider
 
     def where(self, name: str) -> str:
         return self.locations.get(name) or {"config": "openclaw.json", "dotenv": ".env", "state_dir": "the state dir"}[name]
@@ -443,6 +444,39 @@ def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[s
     return [(where, value.strip()) for where, value in found if isinstance(value, str) and value.strip()]
 
 
+def _profile_key(profile: StoredProfile) -> str:
+    return keys.mask(profile.value) if profile.value else f"a reference to {profile.var}" if profile.var else f"a {profile.kind}"
+
+
+def _check_profiles(ctx: Context, var: str, winner: str, value: str, at: str) -> Iterator[Finding]:
+    """Which key OpenClaw really sends: a profile stored by its own onboarding comes before the config's
+    reference (on 9.x only in one-shot commands), so one holding another key is the key in use."""
+    p, ours = ctx.provider, keys.mask(value)
+    stale = keys.stale_profile(ctx.profiles, ctx.config, p.id, var, value)
+    if stale is None:
+        yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from {var} in {winner}: {ours}", "", False, at)
+        return
+    theirs = _profile_key(stale)
+    if keys.profile_everywhere(ctx.openclaw_version):
+        message = f"OpenClaw takes the {p.label} key from its auth profile {stale.id}: {theirs} (it comes before {var} in {winner}: {ours})"
+    else:
+        message = (
+            f"OpenClaw {ctx.openclaw_version} sends {var} from {winner} ({ours}) in turns (agent, TUI, Gateway), "
+            f"and its auth profile {stale.id} ({theirs}) in one-shot commands (`openclaw infer`)"
+        )
+    yield Finding("key.source", "info", message, "", False, "auth.profiles")
+    yield Finding(
+        "key.profile",
+        "warning",
+        f"OpenClaw's auth profile {stale.id} (stored by `openclaw onboard`) holds another {p.label} key ({theirs}) than {var} in {winner} ({ours})",
+        f"`{ctx.onboard}` with the key you want removes it through OpenClaw (9.x `openclaw models auth logout {stale.id} --yes`, "
+        f"5.28 `openclaw infer model auth logout --provider {p.id}`); on 3.31 run "
+        f"`openclaw models auth paste-token --provider {p.id} --profile-id {stale.id}` in a terminal",
+        False,
+        "auth.profiles",
+    )
+
+
 def _auth_profile(config: dict[str, Any], pid: str) -> str | None:
     """The auth profile OpenClaw's own onboarding adds (`aisa:default`); the key itself is in OpenClaw's store."""
     profiles = merge.dig(config, "auth", "profiles")
@@ -503,13 +537,10 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         )
         return
     elif profile := _auth_profile(ctx.config, p.id):
+        stored = next((s for s in ctx.profiles if s.id == profile), None)
+        what = _profile_key(stored) if stored else "kept by OpenClaw"
         yield Finding(
-            "key.source",
-            "info",
-            f"the {p.label} key comes from OpenClaw's auth profile {profile} (kept by OpenClaw, not read by doctor)",
-            "",
-            False,
-            "auth.profiles",
+            "key.source", "info", f"OpenClaw takes the {p.label} key from its auth profile {profile}: {what}", "", False, "auth.profiles"
         )
         return
     if var is None:
@@ -536,7 +567,7 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             at,
         )
     winner, value = found[0]
-    yield Finding("key.source", "info", f"OpenClaw takes the {p.label} key from {var} in {winner}: {keys.mask(value)}", "", False, at)
+    yield from _check_profiles(ctx, var, winner, value, at)
     for where, other in found[1:]:
         if other != value:
             who = (

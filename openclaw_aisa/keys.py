@@ -11,7 +11,7 @@ import re
 from dataclasses import field
 
 from .errors import UsageError
-from .types import record
+from .types import StoredProfile, record
 
 _PREFIX = re.compile(r"^(?:[a-z]{2,4}-){1,2}")
 _UNSAFE = re.compile(r"[\s\"'`#\\$\x00-\x1f\x7f]")
@@ -53,3 +53,32 @@ def clean(raw: str, what: str) -> str:
     if not key.isascii() or not key.isprintable():  # a byte that is not UTF-8 arrives as a surrogate, unprintable
         raise UsageError(f"the {what} contains a character that is not plain ASCII; paste it exactly as issued")
     return key
+
+
+PROFILES_FIRST_UNTIL = (
+    "2026.5.28"  # 9.x turns send the config's referenced key; its one-shot commands, and older versions always, a profile
+)
+
+
+def stale_profile(
+    profiles: tuple[StoredProfile, ...] | list[StoredProfile], config: dict, provider: str, var: str, value: str | None
+) -> StoredProfile | None:
+    """The stored profile OpenClaw sends before the key `var` holds (`value`), when it is another key:
+    none when profiles are switched off for the provider (`auth.order.<id>: []`), or each holds the
+    same key, or refers to the same variable."""
+    auth = config.get("auth")
+    order = auth.get("order") if isinstance(auth, dict) else None
+    if isinstance(order, dict) and order.get(provider) == []:
+        return None
+    for p in profiles:
+        if p.provider == provider and p.var != var and (p.var is not None or (p.value is not None and p.value != value)):
+            return p
+    return None
+
+
+def profile_everywhere(version: str | None) -> bool:
+    """Whether a stored profile is sent on every path (3.31, 5.28, an unknown version), or, on 9.x, only by
+    one-shot commands (`openclaw infer`) while turns (agent, TUI, Gateway) use the config's reference."""
+    from .schema import since
+
+    return version is None or since(version) <= since(PROFILES_FIRST_UNTIL)

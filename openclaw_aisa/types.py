@@ -220,6 +220,19 @@ class Catalog:
 
 
 @record
+class StoredProfile:
+    """A credential OpenClaw's own onboarding stored (an auth profile): a key (`value`, secret, never
+    printed), or a reference to an environment variable (`var`)."""
+
+    id: str
+    provider: str
+    kind: str  # "api_key", "token", ...
+    value: str | None = field(default=None, repr=False)
+    var: str | None = None
+    where: str = ""
+
+
+@record
 class Credential:
     """A key found for a provider; `value` is secret and is never printed (see keys.mask)."""
 

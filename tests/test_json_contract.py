@@ -44,6 +44,7 @@ CONTRACT = {
                 "openclaw_version",
                 "key",
                 "plugin",
+                "openclaw_profiles",
             ],
             "written": ["config", "dotenv"],
             "changes[]": CHANGE,

@@ -97,3 +97,52 @@ def test_a_second_onboarding_leaves_the_plugin_openclaw_already_loads(openclaw, 
     plugin = json.loads(second.stdout)["plugin"]
     assert plugin["reinstalled"] is False and plugin["status"] == "loaded" and plugin["command"] == ""
     assert plugins_row(openclaw, home)["status"] == "loaded"
+
+
+def _stored_profile(state_dir, key, version):
+    """What OpenClaw's own onboarding leaves: the key in its store, the profile named in the config."""
+    write_json(
+        state_dir / "agents" / "main" / "agent" / "auth-profiles.json",
+        {"version": 1, "profiles": {"aisa:default": {"type": "api_key", "provider": "aisa", "key": key}}},
+    )
+    config = read_json(state_dir / "openclaw.json")
+    config["auth"] = {"profiles": {"aisa:default": {"provider": "aisa", "mode": "api_key"}}}
+    config["meta"] = {"lastTouchedVersion": version}
+    write_json(state_dir / "openclaw.json", config)
+
+
+@pytest.mark.parametrize(("version", "used_by"), [("2026.5.28", "every command"), ("2026.9.6", "one-shot commands (openclaw infer)")])
+def test_detect_and_doctor_name_the_key_openclaws_own_onboarding_stored(run, state_dir, version, used_by):
+    from .conftest import OTHER_KEY
+
+    assert run("onboard", "--aisa-api-key", KEY, "--no-plugin", "--non-interactive").code == 0
+    _stored_profile(state_dir, OTHER_KEY, version)
+    from openclaw_aisa import keys
+
+    found = run("detect", "--json").json["providers"][0]
+    assert found["openclaw_profile"]["masked"] == keys.mask(OTHER_KEY) and found["openclaw_profile"]["used_by_openclaw"] == used_by
+    assert [c["used_by_openclaw"] for c in found["credentials"]] == [version == "2026.9.6"]
+    text = run("detect").out
+    assert "auth profile aisa:default" in text and keys.mask(OTHER_KEY) in text and OTHER_KEY not in text
+    report = run("doctor", "--offline", "--openclaw-version", version, "--json").json
+    checks = {f["check"]: f for f in report["findings"]}
+    assert checks["key.profile"]["level"] == "warning" and keys.mask(OTHER_KEY) in checks["key.profile"]["message"]
+    assert ("its auth profile aisa:default: " in checks["key.source"]["message"]) == (version == "2026.5.28")
+
+
+def test_profiles_are_read_from_openclaw_9s_state_database_read_only(tmp_path):
+    from openclaw_aisa.adapters import profiles
+
+    (tmp_path / "state").mkdir()
+    db = tmp_path / "state" / "openclaw.sqlite"
+    store = {
+        "version": 1,
+        "profiles": {"aisa:default": {"type": "api_key", "provider": "aisa", "key": KEY}, "openai:x": {"provider": "openai"}},
+    }
+    with sqlite3.connect(db) as c:
+        c.execute("CREATE TABLE config_machine_state (state_key TEXT PRIMARY KEY, value_json TEXT, updated_at_ms INTEGER) STRICT")
+        c.execute("INSERT INTO config_machine_state VALUES ('authProfiles.store', ?, 1)", (json.dumps(store),))
+    before = db.read_bytes()
+    [found] = profiles.stored(tmp_path, {}, "aisa")
+    assert (found.id, found.value, found.var) == ("aisa:default", KEY, None) and "openclaw.sqlite" in found.where
+    assert KEY not in repr(found) and db.read_bytes() == before

@@ -23,12 +23,21 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
 def _text(result: detect.Detected, console: Console) -> None:
     for found in result.providers:
         p = found.provider
-        if not found.credentials:
+        stored = found.profile
+        if not found.credentials and stored is None:
             var = p.env_vars[0] if p.env_vars else "its key"
             console.say(f"{p.id} ({p.label}): no key found (export {var} or run `{PROG} onboard`)")
             continue
         console.say(f"{p.id} ({p.label}):")
+        several = len(found.credentials) + (stored is not None) > 1
         for c in found.credentials:
             where = "environment" if c.source == "environment" else result.dotenv
-            mark = "   <- OpenClaw uses this one" if c is found.used and len(found.credentials) > 1 else ""
+            mark = "   <- OpenClaw uses this one" if c is found.used and several else ""
+            if stored is not None and not found.profile_everywhere and c is found.exported:
+                mark = "   <- OpenClaw's turns (agent, TUI, Gateway) use this one"
             console.say(f"  {c.env_var} in {where}: {keys.mask(c.value)}{mark}")
+        if stored is not None:
+            what = keys.mask(stored.value) if stored.value else f"a reference to {stored.var}"
+            mark = "   <- OpenClaw uses this one" if found.profile_everywhere else "   <- `openclaw infer` uses this one"
+            console.say(f"  auth profile {stored.id} in {stored.where} (stored by `openclaw onboard`): {what}{mark}")
+            console.say(f"  to use one key: `{PROG} onboard` with the key you want (it removes the profile through OpenClaw)")

@@ -119,6 +119,8 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
             f"Written with keys every supported OpenClaw accepts ({', '.join(SUPPORTED)}): {plan.target_source}; --openclaw-version V targets one"
         )
     console.say(result.plugin.summary)
+    for line in result.profiles:
+        console.say(f"  - {line}")
     console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {result.example_ref})")
 
 

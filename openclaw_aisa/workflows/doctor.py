@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import doctor, merge
-from ..adapters import openclaw_exe, store
+from ..adapters import openclaw_exe, profiles, store
 from ..errors import PROG, ConfigError
 from ..host import Host
 from ..types import record
@@ -81,6 +81,7 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             live=live_status,
             locations={k: str(v) for k, v in files.items()},
             onboard=onboard,
+            profiles=tuple(profiles.stored(s.loc.state_dir, config, s.provider.id)),
         )
 
     live_status = None if s.offline or s.key is None else _live_status(s)

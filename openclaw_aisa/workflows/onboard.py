@@ -201,6 +201,7 @@ class Onboarded:
     verified: Verified
     warnings: tuple[str, ...]
     plugin: PluginStep
+    profiles: tuple[str, ...] = ()  # what was done to OpenClaw's own stored keys
     exit_code: int = 0
 
     @property
@@ -240,6 +241,7 @@ class Onboarded:
                 "models_visible": self.verified.models,
             },
             "plugin": self.plugin.document(),
+            "openclaw_profiles": list(self.profiles),
         }
 
 
@@ -251,7 +253,46 @@ def apply(host: Host, env: Mapping[str, str], plan: Plan, verified: Verified) ->
     if committed.journal_error:
         warnings.append(f"the config is written, but {committed.journal_error}; `openclaw-aisa remove` will then keep what this run added")
     installed = _onboard_plugin(host, env, plan)
-    return Onboarded(plan, committed, verified, tuple(warnings), installed)
+    done, left = _retire_stale_profiles(plan, env, committed.merged.config)
+    return Onboarded(plan, committed, verified, (*warnings, *left), installed, done)
+
+
+def _retire_stale_profiles(plan: Plan, env: Mapping[str, str], config: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """OpenClaw sends a key stored by its own onboarding (an auth profile) before the config's, on 3.31
+    and 5.28 always and on 9.6 in one-shot commands: a profile holding another key would keep the old
+    key in use. It goes, through OpenClaw's own command (9.x `models auth logout`, 5.28 `infer model
+    auth logout`); where none exists (3.31), the user is told what to run. Returns (done, warnings)."""
+    from ..adapters import profiles
+
+    key, var, provider = plan.request.key.value, plan.choice.env_var, plan.provider
+    stale = [p for p in profiles.stored(plan.loc.state_dir, config, provider.id) if keys.stale_profile([p], config, provider.id, var, key)]
+    if not stale:
+        return (), ()
+    names = ", ".join(f"{p.id} ({keys.mask(p.value) if p.value else p.kind})" for p in stale)
+    command = plan.command
+    if command is not None:
+        notices.step(f"Removing OpenClaw's older stored {provider.label} key ({names}) through OpenClaw")
+        if "logout" in openclaw_exe.subcommands(command, env, "models", "auth"):
+            runs: list[tuple[str, ...]] = [("models", "auth", "logout", p.id, "--yes") for p in stale]
+        elif "logout" in openclaw_exe.subcommands(command, env, "infer", "model", "auth"):
+            runs = [("infer", "model", "auth", "logout", "--provider", provider.id)]
+        else:
+            runs = []
+        done = []
+        for args in runs:
+            ran = openclaw_exe.run(command, *args, env=env, timeout=120)
+            if ran.returncode != 0:
+                break
+            done.append(f"openclaw {' '.join(args)}")
+        else:
+            if runs:
+                if keys.stale_profile(profiles.stored(plan.loc.state_dir, config, provider.id), config, provider.id, var, key) is None:
+                    return (*done, f"OpenClaw's own stored key ({names}) is gone: OpenClaw now sends the key saved now"), ()
+    return (), (
+        f"OpenClaw keeps another {provider.label} key in its auth profile {names}, and sends it before the one saved now; "
+        f"replace it in a terminal with `openclaw models auth paste-token --provider {provider.id} --profile-id {stale[0].id}` "
+        f"(or re-run `openclaw onboard --auth-choice {plan.choice.id}`)",
+    )
 
 
 @record
