@@ -503,3 +503,19 @@ def test_a_23_character_key_is_masked_with_its_last_four_as_readme_promises():
 
     assert keys.mask("sk-aisa-" + "abcdefghijk" + "WXYZ") == "sk-aisa-…WXYZ"  # 23 characters
     assert keys.mask("sk-aisa-short123") == "sk-aisa-…"  # 8 after the prefix: too few to show any
+
+
+@pytest.mark.parametrize(
+    ("version", "command"),
+    [
+        ("2026.9.6", "Next: openclaw tui --local\n"),
+        ("2026.5.28", "Next: openclaw tui --local\n"),
+        ("2026.3.31", "Next: openclaw config set gateway.mode local && openclaw gateway run   (then, in another terminal: openclaw tui)"),
+    ],
+)
+def test_the_next_line_names_a_command_that_opens_a_tui_on_that_version(run, version, command):
+    """Plain `openclaw tui` needs a running Gateway and its token: right after onboarding it exits
+    "Missing gateway auth token" (tests/test_tui.py opens the named one for real)."""
+    done = run(*ONBOARD, "--aisa-api-key", KEY, "--openclaw-version", version)
+    assert done.code == 0, done.err
+    assert command in done.out and "then /model aisa/" in done.out

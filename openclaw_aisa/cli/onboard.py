@@ -121,7 +121,8 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
     console.say(result.plugin.summary)
     for line in result.profiles:
         console.say(f"  - {line}")
-    console.say(f"Next: openclaw models list --provider {provider.id}   (in OpenClaw's TUI: /model {result.example_ref})")
+    console.say(f"Next: {result.tui}")
+    console.say(f"      then /model {result.example_ref} in it; `openclaw models list --provider {provider.id}` lists the models")
 
 
 def _dest(choice: AuthChoice) -> str:

@@ -21,6 +21,7 @@ from . import transaction
 if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked and the plugin installed
     from . import plugin
 
+TUI_LOCAL_SINCE = "2026.5.28"  # the first version seen with `openclaw tui --local` (3.31 has none)
 SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
 
@@ -214,6 +215,17 @@ class Onboarded:
     @property
     def primary(self) -> str | None:
         return schema.current_primary(self.committed.merged.config)
+
+    @property
+    def tui(self) -> str:
+        """The command that opens OpenClaw's TUI right after onboarding, for the version written for: plain
+        `openclaw tui` needs a running Gateway and its token ("Missing gateway auth token")."""
+        version = self.plan.target
+        if version is not None and schema.since(version) < schema.since(TUI_LOCAL_SINCE):
+            return "openclaw config set gateway.mode local && openclaw gateway run   (then, in another terminal: openclaw tui)"
+        if version is None:
+            return f"openclaw tui --local   (OpenClaw {TUI_LOCAL_SINCE} and later; before it: `openclaw gateway run`, then `openclaw tui`)"
+        return "openclaw tui --local"
 
     @property
     def example_ref(self) -> str:
