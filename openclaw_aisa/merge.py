@@ -80,6 +80,7 @@ class Options:
     replace_key: bool = False  # a key was given on this run: the config must lead to it
     refresh_models: bool = False  # rewrite catalogue models' metadata from the catalogue
     openclaw_version: str | None = None  # the OpenClaw written for; None: unknown
+    profiles_off: str | None = None  # why OpenClaw's own stored profiles must be switched off (auth.order.<id>: [])
 
 
 @dataclass
@@ -191,6 +192,9 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     wanted = {m["id"] for m in block["models"]}
     add_to_allowlist(edit, [provider.ref(i) for i in configured if i in wanted])
     _warn_translation_in_use(edit, provider)
+    if options.profiles_off and dig(edit.config, "auth", "order", pid) != []:
+        edit.ensure("auth.order")[pid] = []
+        edit.change(f"auth.order.{pid}", f"auth.order.{pid}: [] ({options.profiles_off})", created=True)
     return edit.done()
 
 
@@ -633,8 +637,53 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
         policy[:] = [r for r in policy if r not in gone]
         if gone:
             edit.change("agents.defaults.modelPolicy.allow", f"removed {', '.join(gone)} from modelPolicy.allow")
+    _remove_pins_and_profiles(edit, provider)
     _prune_created(edit, created)
     return edit.done()
+
+
+def _remove_pins_and_profiles(edit: Edit, provider: Provider) -> None:
+    """What OpenClaw's own onboarding of the provider leaves in the config: per-agent model pins
+    (`agents.entries.<agent>.model`, 9.6's `aisa/<id>@aisa:setup-...` among them) and per-agent model
+    entries, auth profile entries and an auth order. Their stored keys go through OpenClaw's own command."""
+    pid, prefix = provider.id, f"{provider.id}/"
+    entries = edit.get("agents.entries")
+    for name, agent in (entries or {}).items() if isinstance(entries, dict) else ():
+        if not isinstance(agent, dict):
+            continue
+        model = agent.get("model")
+        pinned = model.get("primary") if isinstance(model, dict) else model
+        if isinstance(pinned, str) and pinned.startswith(prefix):
+            del agent["model"]
+            edit.change(f"agents.entries.{name}.model", f"removed agent {name}'s model pin {pinned}")
+        models = agent.get("models")
+        if isinstance(models, dict) and (gone := [k for k in models if k.startswith(prefix)]):
+            for k in gone:
+                del models[k]
+            if not models:
+                del agent["models"]
+            edit.change(f"agents.entries.{name}.models", f"removed {', '.join(gone)} from agent {name}'s models")
+    auth = edit.get("auth")
+    emptied = False
+    profiles = edit.get("auth.profiles")
+    if isinstance(profiles, dict):
+        gone = [k for k, v in profiles.items() if k.startswith(f"{pid}:") or (isinstance(v, dict) and v.get("provider") == pid)]
+        for k in gone:
+            del profiles[k]
+        if gone:
+            edit.change("auth.profiles", f"removed auth profile entries {', '.join(gone)}")
+            emptied = emptied or not profiles
+    order = edit.get("auth.order")
+    if isinstance(order, dict) and pid in order:
+        del order[pid]
+        edit.change(f"auth.order.{pid}", f"removed auth.order.{pid}")
+        emptied = emptied or not order
+    if emptied and isinstance(auth, dict):  # what became empty here goes; an empty object of the user's stays
+        for key in ("profiles", "order"):
+            if auth.get(key) == {}:
+                del auth[key]
+        if not auth:
+            del edit.config["auth"]
 
 
 def _prune_created(edit: Edit, created: set[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -146,3 +147,78 @@ def test_profiles_are_read_from_openclaw_9s_state_database_read_only(tmp_path):
     [found] = profiles.stored(tmp_path, {}, "aisa")
     assert (found.id, found.value, found.var) == ("aisa:default", KEY, None) and "openclaw.sqlite" in found.where
     assert KEY not in repr(found) and db.read_bytes() == before
+
+
+KEY_A, KEY_B, KEY_C = (f"sk-aisa-{c * 20}{n}" for c, n in (("a", "AAAA"), ("b", "BBBB"), ("c", "CCCC")))
+REPLACEMENT = "openai/gpt-5"
+
+
+@pytest.mark.openclaw
+@pytest.mark.parametrize("native_first", [True, False], ids=["native-then-ours", "ours-then-native"])
+def test_both_onboardings_in_either_order_then_a_key_change_uninstall_and_remove_keep_one_truth(
+    openclaw,
+    our_cli,
+    home,
+    shim,  # noqa: F811
+    fake_aisa,
+    native_first,
+):
+    """The issue's walk: after each of our writes an `openclaw` command runs and the file stays ours;
+    each turn carries the key `detect` names; at the end nothing of AIsa is left and the primary is REF."""
+    from openclaw_aisa import keys
+    from openclaw_aisa.adapters import profiles
+
+    from .test_native import agent_turn
+
+    config = home / ".openclaw" / "openclaw.json"
+    env = {**shim, "OPENCLAW_AISA_OFFLINE": None}
+
+    def ours(*argv: str) -> None:
+        done = our_cli(*argv, **env)
+        assert done.returncode == 0, f"openclaw-aisa {' '.join(argv)}: {done.stderr}"
+        written = config.read_bytes()
+        seen = openclaw.run("models", "list", "--json", home=home)
+        assert "auto-restored" not in seen.stderr + seen.stdout
+        assert config.read_bytes() == written, f"OpenClaw changed what `openclaw-aisa {argv[0]}` wrote"
+
+    def native(key: str) -> subprocess.CompletedProcess:
+        flags = ("--non-interactive", "--accept-risk", "--skip-health", "--auth-choice", "aisa-api-key", "--aisa-api-key", key)
+        return openclaw.run("onboard", *flags, home=home)
+
+    def turn_uses_the_key_detect_names(key: str) -> None:
+        used = [c for c in json.loads(our_cli("detect", "--json").stdout)["providers"][0]["credentials"] if c["used_by_openclaw"]]
+        assert [c["masked"] for c in used] == [keys.mask(key)]
+        fake_aisa.key, fake_aisa.requests[:] = key, []
+        agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5")
+        sent = {r.headers.get("authorization") for r in fake_aisa.chat_requests()}
+        assert sent == {f"Bearer {key}"}, "the turn sent another key than the one detect names"
+
+    onboard = ("onboard", "--non-interactive", "--base-url", fake_aisa.base_url, "--aisa-api-key")
+    if native_first:
+        ours("plugin", "install", "--base-url", fake_aisa.base_url)
+        assert native(KEY_A).returncode == 0
+        ours(*onboard, KEY_B)  # OpenClaw's stored KEY_A must no longer be what it sends
+        current = KEY_B
+    else:
+        ours(*onboard, KEY_A)
+        again = native(KEY_A)  # the same key: OpenClaw's onboarding adds no second copy of it
+        assert again.returncode == 0, again.stdout + again.stderr
+        before = config.read_bytes()
+        other = native(KEY_B)  # another key: refused with the one command that changes it, nothing saved
+        assert other.returncode != 0 and "openclaw-aisa onboard" in other.stdout + other.stderr
+        assert config.read_bytes() == before
+        current = KEY_A
+    turn_uses_the_key_detect_names(current)
+    ours(*onboard, KEY_C)
+    turn_uses_the_key_detect_names(KEY_C)
+    ours("plugin", "uninstall", "--non-interactive", "--primary", REPLACEMENT)
+    ours("remove", "--non-interactive", "--purge-key", "--primary", REPLACEMENT)
+
+    final = read_json(config)
+    assert final["agents"]["defaults"]["model"]["primary"] == REPLACEMENT
+    left = json.dumps(final)
+    assert "aisa/" not in left and '"aisa:' not in left and "aisa" not in final.get("models", {}).get("providers", {})
+    assert profiles.stored(home / ".openclaw", final, "aisa") == []
+    row = plugins_row(openclaw, home)
+    assert row is None or row.get("status") != "loaded"
+    assert openclaw.validate(home)["valid"]

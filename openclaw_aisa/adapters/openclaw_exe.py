@@ -150,3 +150,14 @@ def subcommands(command: Path, env: Mapping[str, str], *parent: str) -> set[str]
 
     text = run(command, *parent, "--help", env=env, timeout=60).stdout
     return set(re.findall(r"^\s{2}([a-z][a-z-]+)\b", text, re.M))
+
+
+def forget_keys_commands(command: Path, env: Mapping[str, str], provider_id: str, profile_ids: list[str]) -> list[tuple[str, ...]]:
+    """The commands of this OpenClaw that remove keys its own onboarding stored: 9.x `models auth logout ID
+    --yes` per profile, 5.28 `infer model auth logout --provider ID` (9.6 has that too, but it removes
+    nothing from its shared store); [] on 3.31, which has none."""
+    if "logout" in subcommands(command, env, "models", "auth"):
+        return [("models", "auth", "logout", pid, "--yes") for pid in profile_ids]
+    if "logout" in subcommands(command, env, "infer", "model", "auth"):
+        return [("infer", "model", "auth", "logout", "--provider", provider_id)]
+    return []

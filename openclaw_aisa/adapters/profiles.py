@@ -76,3 +76,33 @@ def _from_database(path: Path) -> tuple[Any, str] | None:
         return json.loads(row[0]), f"{path} (authProfiles.store)"
     except (TypeError, ValueError):
         return None
+
+
+def forget_in_file(state_dir: Path, config: Mapping[str, Any], provider: str) -> str | None:
+    """Take the provider's profiles out of 3.31's `auth-profiles.json`, which has no command that removes
+    one (later versions do: they go through it). Only this provider's entries (and its order, last-good
+    and usage records) go; every other byte of meaning stays. Returns what was done, None if nothing."""
+    from . import store
+
+    path = agent_dir(state_dir, config) / "auth-profiles.json"
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    profiles = data.get("profiles") if isinstance(data, dict) else None
+    if not isinstance(profiles, dict):
+        return None
+    gone = [k for k, v in profiles.items() if isinstance(v, dict) and v.get("provider") == provider]
+    if not gone:
+        return None
+    for k in gone:
+        del profiles[k]
+    for section in ("order", "lastGood"):
+        if isinstance(data.get(section), dict):
+            data[section].pop(provider, None)
+    if isinstance(data.get("usageStats"), dict):
+        for k in gone:
+            data["usageStats"].pop(k, None)
+    store.replace_file(path, (json.dumps(data, indent=2) + "\n").encode(), expect=raw)
+    return f"removed {', '.join(gone)} from {path} (this OpenClaw has no command for it)"

@@ -90,11 +90,58 @@ function withEnvVarName(ctx) {
   return { ...ctx, resolveApiKey: (input) => resolveApiKey({ envVarName: envVars[0], ...input }) };
 }
 
+// The env var an openclaw-aisa onboarding made the config read the key from
+// (models.providers.<id>.apiKey = {source: "env", id: <one of envVars>}), else null.
+// Both forms openclaw-aisa writes: the env SecretRef (up to 2026.5.28) and the string "${AISA_API_KEY}" (later).
+// A config read after ${VAR} substitution shows the key itself: equal to the variable's value counts too.
+function configEnvRef(config) {
+  const apiKey = config?.models?.providers?.[providerId]?.apiKey;
+  if (isRecord(apiKey)) return apiKey.source === "env" && envVars.includes(apiKey.id) ? apiKey.id : null;
+  if (typeof apiKey !== "string") return null;
+  const named = /^\$\{([A-Z][A-Z0-9_]*)\}$/.exec(apiKey.trim())?.[1];
+  if (named) return envVars.includes(named) ? named : null;
+  return envVars.find((name) => (process.env[name] ?? "").trim() !== "" && process.env[name].trim() === apiKey.trim()) ?? null;
+}
+
+function withPrimary(config, ref) {
+  const defaults = isRecord(config.agents?.defaults) ? config.agents.defaults : {};
+  const current = defaults.model;
+  const model = isRecord(current) ? { ...current, primary: ref } : { primary: ref };
+  return { ...config, agents: { ...config.agents, defaults: { ...defaults, model } } };
+}
+
+// One credential: when the config already reads the key from an env var (openclaw-aisa's onboarding),
+// OpenClaw's onboarding stores no second copy (no auth profile) and leaves that reference as it is.
+// The same key again: the catalogue and primary are applied, nothing else. Another key: refused with
+// the command that changes it, so the key in use never differs from the one the config names.
+async function runOverEnvRef(method, ctx, ref) {
+  const choice = manifest.providerAuthChoices.find((c) => c.method === method.id) ?? manifest.providerAuthChoices[0];
+  const flagValue = typeof ctx.opts?.[choice.optionKey] === "string" ? ctx.opts[choice.optionKey].trim() : undefined;
+  const resolved = await ctx.resolveApiKey({ provider: providerId, flagValue: flagValue || undefined, flagName: choice.cliFlag, envVar: ref, envVarName: ref, allowProfile: false });
+  if (!resolved) return null;
+  const current = (process.env[ref] ?? "").trim();
+  if (!current || resolved.key !== current) {
+    ctx.runtime.error(
+      `${manifest.name} is set up by openclaw-aisa: the config reads its key from ${ref} (the state directory's .env). ` +
+        `Nothing was saved. To use another key, run: openclaw-aisa onboard --aisa-api-key <key>`,
+    );
+    ctx.runtime.exit(1);
+    return null;
+  }
+  return withPrimary(applyProviderConfig(ctx.config), `${providerId}/${catalog.defaultModel}`);
+}
+
 function patchAuthMethod(method) {
   if (!isRecord(method)) return method;
   const patched = { ...method };
   for (const hook of ["runNonInteractive", "validateNonInteractive"]) {
     if (typeof method[hook] === "function") patched[hook] = (ctx) => method[hook](withEnvVarName(ctx));
+  }
+  if (typeof method.runNonInteractive === "function") {
+    patched.runNonInteractive = (ctx) => {
+      const ref = configEnvRef(ctx?.config);
+      return ref ? runOverEnvRef(method, withEnvVarName(ctx), ref) : method.runNonInteractive(withEnvVarName(ctx));
+    };
   }
   return patched;
 }

@@ -21,6 +21,7 @@ from . import transaction
 if TYPE_CHECKING:  # a dry run needs neither: they load when the key is checked and the plugin installed
     from . import plugin
 
+PROFILE_LOGOUT_SINCE = "2026.5.28"  # the first version seen with a command that removes a stored key (`infer model auth logout`)
 TUI_LOCAL_SINCE = "2026.5.28"  # the first version seen with `openclaw tui --local` (3.31 has none)
 SecretMode = Literal["ref", "plaintext"]  # where the key goes: .env with a reference, or inline in the config
 
@@ -119,7 +120,18 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
             key=key.value, key_source=key.source, base_url=request.base_url, secret_mode=request.secret_mode, openclaw_version=target
         ),
     )
+    from ..adapters import profiles
+
+    stale = [
+        p.id
+        for p in profiles.stored(loc.state_dir, first.data, provider.id)
+        if keys.stale_profile([p], first.data, provider.id, choice.env_var, key.value)
+    ]
+    off = None
+    if stale and target is not None and schema.since(target) < schema.since(PROFILE_LOGOUT_SINCE):
+        off = f"OpenClaw {target} sends the key its own onboarding stored in {', '.join(stale)} before this one, and has no command to remove it"
     options = merge.Options(
+        profiles_off=off,
         primary=request.primary,
         base_url=request.base_url,
         replace_key=key.typed or request.secret_mode == "plaintext",
@@ -284,12 +296,7 @@ def _retire_stale_profiles(plan: Plan, env: Mapping[str, str], config: dict[str,
     command = plan.command
     if command is not None:
         notices.step(f"Removing OpenClaw's older stored {provider.label} key ({names}) through OpenClaw")
-        if "logout" in openclaw_exe.subcommands(command, env, "models", "auth"):
-            runs: list[tuple[str, ...]] = [("models", "auth", "logout", p.id, "--yes") for p in stale]
-        elif "logout" in openclaw_exe.subcommands(command, env, "infer", "model", "auth"):
-            runs = [("infer", "model", "auth", "logout", "--provider", provider.id)]
-        else:
-            runs = []
+        runs = openclaw_exe.forget_keys_commands(command, env, provider.id, [p.id for p in stale])
         done = []
         for args in runs:
             ran = openclaw_exe.run(command, *args, env=env, timeout=120)

@@ -237,22 +237,29 @@ def uninstall(env: Mapping[str, str], plan: UninstallPlan, primary: str | None) 
 
 
 def uninstall_native(provider: Provider, command: Path, loc: paths.Location, env: Mapping[str, str]) -> list[str]:
-    """OpenClaw's own uninstall, then what it leaves: 3.31 keeps `extensions/<id>/` (and still loads it);
-    auth profiles go through `openclaw models auth logout` where that exists (9.x), never by editing its store."""
+    """OpenClaw's own uninstall, then what it leaves: 3.31 keeps `extensions/<id>/` (and still loads it),
+    9.6 a disabled `plugins.entries.<id>`; the keys OpenClaw's onboarding stored go through its own
+    command (9.x `models auth logout`, 5.28 `infer model auth logout`), never by editing its store."""
+    from ..adapters import profiles
+
     done = _uninstall_plugin(provider, command, loc, env)
-    auth = store.read_config(loc.config).data.get("auth")
-    profiles = [p for p in ((auth or {}).get("profiles") or {}) if p.startswith(f"{provider.id}:")] if isinstance(auth, dict) else []
-    if profiles:
-        if "logout" in openclaw_exe.subcommands(command, env, "models", "auth"):
-            for profile in profiles:
-                gone = openclaw_exe.run(command, "models", "auth", "logout", profile, "--yes", env=env)
-                done.append(
-                    f"openclaw models auth logout {profile}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})")
-                )
-        else:
-            done.append(
-                f"auth profile(s) {', '.join(profiles)} kept: this OpenClaw has no command to remove them, and its store is not ours to edit"
-            )
+    config = store.read_config(loc.config).data
+    if schema.dig(config, "plugins", "entries", provider.id) == {"enabled": False} and not loc.plugin_installed(provider.id).exists():
+        unset = openclaw_exe.run(command, "config", "unset", f"plugins.entries.{provider.id}", env=env)
+        done.append(
+            f"openclaw config unset plugins.entries.{provider.id}" + ("" if unset.returncode == 0 else f" failed (exit {unset.returncode})")
+        )
+    stored = profiles.stored(loc.state_dir, config, provider.id)
+    if not stored:
+        return done
+    notices.step(f"Removing the {provider.label} keys OpenClaw's own onboarding stored ({', '.join(p.id for p in stored)})")
+    runs = openclaw_exe.forget_keys_commands(command, env, provider.id, [p.id for p in stored])
+    if not runs:  # 3.31: a plain JSON file, and no command; the profile is one our plugin's auth method made
+        said = profiles.forget_in_file(loc.state_dir, config, provider.id)
+        return [*done, said] if said else done
+    for args in runs:
+        gone = openclaw_exe.run(command, *args, env=env)
+        done.append(f"openclaw {' '.join(args)}" + ("" if gone.returncode == 0 else f" failed (exit {gone.returncode})"))
     return done
 
 
