@@ -36,6 +36,9 @@ WAIT = 180.0
 """Seconds per expectation. It only bounds a hang: every step waits for text, and a loaded 2-core CI machine
 can take minutes over a first Gateway turn."""
 IDLE = r"(?:local ready|connected) \| idle"  # the footer once a turn is over ("connecting | idle" is not ready)
+STATUS = re.compile(r"• \d+s \||(?:local ready|connected) \| idle")
+"""The footer's state as drawn: busy ("running • 3s | local ready", "streaming • 0s | gateway connected") or idle.
+2026.3.31 draws "idle" before it redraws the final reply, so idleness is read from the latest state drawn."""
 ANSI = re.compile(r"\x1b(?:\[[0-9;?>=<]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>78])")
 
 
@@ -105,6 +108,7 @@ class Tui:
 
     def __init__(self, openclaw, home: Path, env: dict[str, str], args: list[str], gateway_log: Path | None):
         self.transcript = (home / "tui.log").open("w")
+        self.seen = ""  # everything the TUI drew, escape codes included
         self.gateway_log = gateway_log
         self.child = pexpect.spawn(
             str(openclaw.node),
@@ -116,7 +120,20 @@ class Tui:
             dimensions=(50, 160),
             timeout=WAIT,
         )
-        self.child.logfile_read = self.transcript
+        self.child.logfile_read = self
+
+    def write(self, data: str) -> None:
+        """pexpect's log of what it read: kept for the footer's state and the failure report."""
+        self.seen += data
+        self.transcript.write(data)
+
+    def flush(self) -> None:
+        self.transcript.flush()
+
+    def idle(self) -> bool:
+        """Whether the footer drawn last says idle (the last 20,000 characters hold the latest footer)."""
+        states = STATUS.findall(plain(self.seen[-20000:]))
+        return bool(states) and states[-1].endswith("idle")
 
     def expect(self, patterns: list[str], what: str) -> int:
         try:
@@ -144,8 +161,7 @@ class Tui:
                 pytest.fail(f"the TUI exited while waiting for {what}\n{self.tail()}")
 
     def tail(self) -> str:
-        self.transcript.flush()
-        screen = plain(Path(self.transcript.name).read_text(errors="replace"))
+        screen = plain(self.seen)
         lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
         text = "--- TUI output (last lines, escape codes removed) ---\n" + "\n".join(lines[-60:])
         if self.gateway_log is not None:
@@ -182,13 +198,15 @@ def test_the_tui_switches_aisa_models_three_times_after_default_onboarding(openc
             for turn, model in enumerate(SWITCHES, 1):
                 tui.type_line(f"/model aisa/{model}")
                 outcome = tui.expect([re.escape(f"model set to aisa/{model}"), r"model set failed[^\r\n\x1b]*"], f"/model aisa/{model}")
-                assert outcome == 0, f"switch {turn}: {tui.child.after}\n{tui.tail()}"
+                assert outcome == 0, f"switch {turn}: {tui.child.after.strip()}\n{tui.tail()}"
                 before = len(fake_aisa.chat_requests())
                 fake_aisa.reply = f"Hello from fake AIsa, reply {turn}"  # unique, so a redrawn earlier reply cannot match
                 tui.type_line(f"hello number {turn}")
                 tui.expect([re.escape(fake_aisa.reply)], f"the reply to message {turn}")
-                tui.drain_until(lambda n=before: len(fake_aisa.chat_requests()) > n, f"AIsa to record message {turn}")
-                tui.expect([IDLE], f"the TUI to be idle after reply {turn}")
+                tui.drain_until(
+                    lambda n=before: len(fake_aisa.chat_requests()) > n and tui.idle(),
+                    f"AIsa to record message {turn} and the TUI to be idle",
+                )
                 sent = [r.json["model"] for r in fake_aisa.chat_requests()[before:]]
                 assert sent and set(sent) == {model}, f"after /model aisa/{model}, AIsa received {sent}\n{tui.tail()}"
         finally:
