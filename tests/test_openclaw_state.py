@@ -172,6 +172,7 @@ def test_both_onboardings_in_either_order_then_a_key_change_uninstall_and_remove
 
     config = home / ".openclaw" / "openclaw.json"
     env = {**shim, "OPENCLAW_AISA_OFFLINE": None}
+    fake_aisa.key = None  # every key is good, except during a turn, where only the expected one is
 
     def ours(*argv: str) -> None:
         done = our_cli(*argv, **env)
@@ -191,6 +192,7 @@ def test_both_onboardings_in_either_order_then_a_key_change_uninstall_and_remove
         fake_aisa.key, fake_aisa.requests[:] = key, []
         agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5")
         sent = {r.headers.get("authorization") for r in fake_aisa.chat_requests()}
+        fake_aisa.key = None
         assert sent == {f"Bearer {key}"}, "the turn sent another key than the one detect names"
 
     onboard = ("onboard", "--non-interactive", "--base-url", fake_aisa.base_url, "--aisa-api-key")
