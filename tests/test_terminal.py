@@ -64,33 +64,13 @@ def test_remove_asks_what_replaces_a_primary_the_user_chose(home):
 
 def test_onboard_on_a_terminal_says_each_slow_step_as_it_starts(home, fake_aisa):
     """The key check is announced before it runs (a person sees it at once); `--json` adds no such line."""
-    child = spawn(
-        home,
-        "onboard",
-        "--non-interactive",
-        "--aisa-api-key",
-        KEY,
-        "--base-url",
-        fake_aisa.base_url,
-        "--no-plugin",
-        OPENCLAW_AISA_OFFLINE=None,
-    )
+    argv = ("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin")
+    child = spawn(home, *argv, OPENCLAW_AISA_OFFLINE=None)
     child.expect("… Checking the key sk-aisa-…")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    quiet = spawn(
-        home,
-        "onboard",
-        "--non-interactive",
-        "--aisa-api-key",
-        KEY,
-        "--base-url",
-        fake_aisa.base_url,
-        "--no-plugin",
-        "--json",
-        OPENCLAW_AISA_OFFLINE=None,
-    )
+    quiet = spawn(home, *argv, "--json", OPENCLAW_AISA_OFFLINE=None)
     quiet.expect(pexpect.EOF)
     quiet.close()
     assert quiet.exitstatus == 0 and quiet.before.lstrip().startswith("{")
