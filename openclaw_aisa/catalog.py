@@ -123,12 +123,23 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             for k, extra in enumerate(m.compat_since):
                 if parse_version(extra.since) is None:
                     fail(f"{at}.models[{j}] ({m.id}).compat_since[{k}].since", f"{extra.since!r} is not an OpenClaw version like 2026.9.6")
+        for j, m in enumerate(p.models):
+            if m.deprecated and m.deprecated.id not in ids:
+                fail(f"{at}.models[{j}] ({m.id}).deprecated.id", f"{m.deprecated.id!r} is not one of its models")
         default = p.model(p.default_model)
         if default is None:
             fail(f"{at}.default_model", f"{p.default_model!r} is not one of its models")
         elif default.is_translation:
             fail(f"{at}.default_model", f"{p.default_model!r} is a translation model")
+        fallbacks = [f.name for f in p.families if not f.prefixes]
+        if p.families and len(fallbacks) != 1:
+            fail(f"{at}.families", f"give exactly one family without prefixes (for any other id); found {len(fallbacks)}")
+        for k, family in enumerate(p.families):
+            if family.prefixes and any(not prefix.strip() for prefix in family.prefixes):
+                fail(f"{at}.families[{k}] ({family.name}).prefixes", "a prefix must not be empty (leave prefixes out for the fallback)")
         for k, alias in enumerate(p.aliases):
+            if alias.retired and not alias.source:
+                fail(f"{at}.aliases[{k}].source", "say where the retirement is seen")
             clash = set(alias.ids) & set(ids)
             if clash:
                 fail(f"{at}.aliases[{k}].ids", f"{sorted(clash)} are catalogue ids, not aliases")

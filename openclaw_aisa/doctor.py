@@ -32,8 +32,6 @@ Level = Literal["error", "warning", "info"]
 
 # A thinking model spends its budget on reasoning first: below this, replies come back empty (finish_reason "length").
 THINKING_MIN_TOKENS = 16_384
-# Ids whose vendor fixes the temperature server-side and answers 400 to any other (Moonshot's Kimi).
-FIXED_TEMPERATURE_PREFIXES = ("kimi-",)
 _MODES = {"state_dir": 0o700, "config": 0o600, "dotenv": 0o600}  # what OpenClaw itself writes
 
 
@@ -324,7 +322,7 @@ def _check_keys(ctx: Context, level: KeyLevel, obj: dict[str, Any], where: str) 
 
 def _thinking(p: Provider, model_id: str) -> tuple[bool, Model | None]:
     model = p.model(model_id)
-    return (model is not None and "thinking" in model.tags) or (model is None and model_id.startswith(FIXED_TEMPERATURE_PREFIXES)), model
+    return "thinking" in p.describe(model_id).tags, model
 
 
 def _too_few_tokens(value: Any) -> bool:
@@ -814,7 +812,7 @@ def _fix_allowlist(edit: merge.Edit, ctx: Context) -> None:
 def _fixed_temperature_refs(ctx: Context, block: dict[str, Any]) -> list[str]:
     p = ctx.provider
     ids = (_served_id(p, m["id"]) for m in _entries(block))
-    return list(dict.fromkeys(p.ref(i) for i in ids if i.startswith(FIXED_TEMPERATURE_PREFIXES)))
+    return list(dict.fromkeys(p.ref(i) for i in ids if p.fixed_sampling(i)))
 
 
 def _shields(params: Any) -> bool:
@@ -849,7 +847,7 @@ def _check_temperature(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]
     allow = merge.dig(ctx.config, "agents", "defaults", "models")
     for ref, entry in allow.items() if isinstance(allow, dict) else ():
         pid, model_id = split_ref(ref)
-        if pid == p.id and model_id.startswith(FIXED_TEMPERATURE_PREFIXES) and _number(t := merge.dig(entry, "params", "temperature")):
+        if pid == p.id and p.fixed_sampling(model_id) and _number(t := merge.dig(entry, "params", "temperature")):
             path = f'agents.defaults.models["{ref}"].params.temperature'
             yield Finding(
                 "temp.model",
@@ -897,12 +895,7 @@ def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
     for ref, entry in allow.items() if isinstance(allow, dict) else ():
         pid, model_id = split_ref(ref)
         params = merge.dig(entry, "params")
-        if (
-            pid == p.id
-            and model_id.startswith(FIXED_TEMPERATURE_PREFIXES)
-            and isinstance(params, dict)
-            and _number(params.get("temperature"))
-        ):
+        if pid == p.id and p.fixed_sampling(model_id) and isinstance(params, dict) and _number(params.get("temperature")):
             del params["temperature"]
             edit.change("agents.defaults.models", f"removed temperature from {ref} (it fixes its own)")
     if _number(merge.dig(edit.config, "agents", "defaults", "params", "temperature")) and _defaults_override_is_safe(edit.config):
@@ -935,8 +928,8 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(
             "live.payment",
             "error",
-            f"{p.label} asks for payment{detail}: the balance is used up or a price cap was reached, so every turn fails",
-            f"top up or raise the cap at {console}",
+            f"{p.label} answers 402 (payment required){detail}; every turn fails until then",
+            f"see `openclaw-aisa balance`; top up or raise the key's limit at {console}",
             False,
         )
     else:

@@ -8,6 +8,7 @@ and how to fix it, and never holds an API key: anything that looks like one is m
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -16,6 +17,7 @@ from typing import Any, TypedDict
 from .errors import AisaError
 from .redact import redact
 from .refs import suggest
+from .types import record
 
 CONSOLE = "https://console.aisa.one"
 MODELS_HINT = "see `openclaw-aisa models list --live`"
@@ -329,3 +331,93 @@ def retry_delay(
 
         rng = random.random
     return min(INITIAL_DELAY * 2.0**attempt, MAX_DELAY) * (1 - 0.25 * rng())
+
+
+MICROS = 1_000_000
+
+
+@record
+class Balance:
+    """AIsa's credit (`GET /v1/credits/balance`): the account's wallet, and the key's own spending limit.
+
+    Amounts are in `currency` units (AIsa answers in micro-dollars); None where the answer had no figure."""
+
+    currency: str
+    account: float | None
+    available: float | None
+    key_unlimited: bool
+    key_remaining: float | None
+    key_used: float | None
+    as_of: str | None
+    request_id: str | None = None
+
+    @property
+    def spent(self) -> str | None:
+        """What stops requests: "wallet" (nothing available), "key" (the key's limit reached), or None."""
+        if self.available is not None and self.available <= 0:
+            return "wallet"
+        if not self.key_unlimited and self.key_remaining is not None and self.key_remaining <= 0:
+            return "key"
+        return None
+
+    @property
+    def usable(self) -> float | None:
+        """What this key can still spend: the wallet's available balance, capped by the key's own limit."""
+        figures = [f for f in (self.available, None if self.key_unlimited else self.key_remaining) if f is not None]
+        return min(figures) if figures else None
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "account_balance": self.account,
+            "available_balance": self.available,
+            "api_key": {"unlimited": self.key_unlimited, "remaining": self.key_remaining, "used": self.key_used},
+            "usable": self.usable,
+            "spent": self.spent,
+            "as_of": self.as_of,
+            "request_id": self.request_id,
+        }
+
+    def explain_payment(self) -> str:
+        """Why AIsa answers 402, from the balance: the wallet, or the key's own limit."""
+        if self.spent == "wallet":
+            return f"the AIsa wallet is empty ({money(self.available, self.currency)} available); top up at {CONSOLE}"
+        if self.spent == "key":
+            used = f" after {money(self.key_used, self.currency)}" if self.key_used is not None else ""
+            return f"this key has reached its own spending limit{used} (the wallet still has {money(self.available, self.currency)}); raise the key's limit at {CONSOLE}"
+        return f"the balance looks sufficient ({money(self.usable, self.currency)} usable): the request's estimated price may exceed the key's max price; lower max_tokens"
+
+
+def money(amount: float | None, currency: str = "USD") -> str:
+    if amount is None:
+        return "unknown"
+    return f"${amount:,.2f}" if currency.upper() == "USD" else f"{amount:,.2f} {currency}"
+
+
+def balance_from(body: bytes, host: str, request_id: str | None = None) -> Balance:
+    """The balance in a `GET /credits/balance` answer; anything else is an answer from something that is not AIsa."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or not any(k in data for k in ("available_balance_micros_usd", "account_balance_micros_usd", "api_key")):
+        raise UpstreamError(f"the balance answer at {host} is not AIsa's; check --base-url")
+    raw_key = data.get("api_key")
+    key: Mapping[str, Any] = raw_key if isinstance(raw_key, dict) else {}
+
+    def amount(obj: Mapping[str, Any], name: str) -> float | None:
+        value = obj.get(name)
+        return value / MICROS if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
+
+    currency = data.get("currency")
+    as_of = data.get("as_of")
+    return Balance(
+        currency if isinstance(currency, str) and re.fullmatch(r"[A-Za-z]{3}", currency) else "USD",
+        amount(data, "account_balance_micros_usd"),
+        amount(data, "available_balance_micros_usd"),
+        key.get("unlimited") is True,
+        amount(key, "remaining_micros_usd"),
+        amount(key, "used_micros_usd"),
+        short(as_of, 40) if isinstance(as_of, str) else None,
+        request_id or (str(data["request_id"]) if data.get("request_id") else None),
+    )

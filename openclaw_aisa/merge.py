@@ -487,25 +487,9 @@ def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
     return edit.done()
 
 
-# What an id the catalogue does not describe gets: small enough that no request is refused for asking
-# too much, no price (OpenClaw then reports no cost rather than a wrong one).
-UNCURATED = {"reasoning": False, "input": ["text"], "contextWindow": 32768, "maxTokens": 8192}
-# Families that think by default need room to answer after thinking (AISA.md: Kimi, 32K or more).
-THINKING_FAMILIES = {"kimi-": {"reasoning": True, "maxTokens": 32768}}
-
-
 def new_model_entry(provider: Provider, model_id: str, version: str | None = None) -> dict[str, Any]:
-    """The catalogue's entry for a curated id; conservative stated defaults for any other."""
-    model = provider.model(model_id)
-    if model is not None:
-        return model_entry(provider, model, version)
-    entry: dict[str, Any] = {"id": model_id, "name": model_id, **copy_json(UNCURATED)}
-    for prefix, overrides in THINKING_FAMILIES.items():
-        if model_id.startswith(prefix):
-            entry.update(overrides)
-    if provider.model_compat:
-        entry["compat"] = dict(provider.model_compat)
-    return entry
+    """The catalogue's entry for a curated id; its family's stated figures (plugin.toml) for any other."""
+    return model_entry(provider, provider.describe(model_id), version)
 
 
 def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], version: str | None = None) -> Merged:

@@ -100,6 +100,17 @@ class VersionedCompat:
 
 
 @record
+class Successor:
+    """A model still served but superseded: `doctor --fix` moves primary, fallbacks and allowlists to `id`."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    as_of: dt.date
+    source: str
+    reason: str = ""
+
+
+@record
 class Model:
     """A model as the provider serves it: `id` is the bare upstream id sent on the wire."""
 
@@ -115,6 +126,7 @@ class Model:
     compat: dict[str, Any] = field(default_factory=dict)
     compat_since: tuple[VersionedCompat, ...] = ()
     notes: str = ""
+    deprecated: Successor | None = None
 
     @property
     def is_translation(self) -> bool:
@@ -140,12 +152,38 @@ class Model:
 
 @record
 class Alias:
-    """Ids users write that the provider does not serve, and the id that replaces them."""
+    """Ids users write that the provider does not serve, and the id that replaces them: another name of
+    the same model, or (`retired` set) a model the provider stopped serving and its successor."""
 
     __pydantic_config__ = _STRICT
     ids: tuple[str, ...]
     target: str
     reason: str
+    retired: dt.date | None = None  # when it was found gone
+    source: str | None = None  # where that is seen (required with `retired`)
+
+
+@record
+class Family:
+    """What a served id that no catalogue row describes is given, by its prefix: figures every model of
+    the family can take. One family without prefixes takes every other id (conservative figures)."""
+
+    __pydantic_config__ = _STRICT
+    name: str
+    prefixes: tuple[str, ...]  # matched case-insensitively at the start of the id; () = any other id
+    context_window: Figure
+    max_tokens: Figure
+    input: tuple[Modality, ...] = ("text",)
+    reasoning: bool = False
+    fixed_sampling: bool = False  # the vendor fixes temperature and top_p server-side: send none (Kimi)
+    tags: tuple[str, ...] = ("chat",)  # "translation": never an agent's model
+    compat: dict[str, Any] = field(default_factory=dict)
+    compat_since: tuple[VersionedCompat, ...] = ()
+    notes: str = ""
+
+    def matches(self, model_id: str) -> bool:
+        lowered = model_id.lower()
+        return any(lowered.startswith(prefix.lower()) for prefix in self.prefixes)
 
 
 @record
@@ -166,6 +204,7 @@ class Provider:
     models_url: str = ""
     console_url: str = ""
     sellers: dict[str, str] = field(default_factory=dict)  # price sellers' ids -> names shown
+    families: tuple[Family, ...] = ()
 
     def ref(self, model_id: str) -> str:
         return f"{self.id}/{model_id}"
@@ -178,8 +217,37 @@ class Provider:
     def model(self, model_id: str) -> Model | None:
         return next((m for m in self.models if m.id == model_id), None)
 
+    def family(self, model_id: str) -> Family | None:
+        """The family rule for an id: the first whose prefix matches, else the one without prefixes."""
+        return next((f for f in self.families if f.matches(model_id)), None) or next((f for f in self.families if not f.prefixes), None)
+
+    def describe(self, model_id: str) -> Model:
+        """The catalogue's row for a curated id; for any other served id, its family's figures (no price:
+        OpenClaw then shows no cost rather than a wrong one)."""
+        curated = self.model(model_id)
+        if curated is not None:
+            return curated
+        f = self.family(model_id) or UNLISTED
+        tags = (*f.tags, "thinking") if f.reasoning and "thinking" not in f.tags else f.tags
+        return Model(model_id, model_id, f.context_window, f.max_tokens, f.input, f.reasoning, tags, (), dict(f.compat), f.compat_since)
+
+    def fixed_sampling(self, model_id: str) -> bool:
+        """The vendor fixes temperature for this id (curated or not): a configured one is answered 400."""
+        family = self.family(model_id)
+        return family is not None and family.fixed_sampling and bool(family.prefixes)
+
     def alias_for(self, model_id: str) -> Alias | None:
         return next((a for a in self.aliases if model_id in a.ids), None)
+
+
+# For a provider whose catalogue declares no families (a plugin written in Python): small enough that
+# no request is refused for asking too much.
+UNLISTED = Family(
+    "any other model",
+    (),
+    Figure(32768, dt.date(2026, 4, 1), "openclaw-aisa's conservative default for a model it knows nothing about"),
+    Figure(8192, dt.date(2026, 4, 1), "openclaw-aisa's conservative default for a model it knows nothing about"),
+)
 
 
 @record

@@ -25,6 +25,16 @@ DEFAULT_MODELS = [
     "deepseek-v3.1",
     "deepseek-r1",
     "kimi-k2.5",
+    # AIsa's autumn-2026 recommended models (curated), and served ids no catalogue row describes
+    "qwen3.7-max",
+    "deepseek-v4-flash",
+    "glm-5",
+    "MiniMax-M3",
+    "gpt-5.4-mini",
+    "claude-opus-4-8",
+    "gemini-3.5-flash",
+    "kimi-k2.6",
+    "grok-4.5",
     "wan2.2-t2v-plus",
     "text-embedding-v4",
     "qwen-image",
@@ -46,6 +56,14 @@ FAULTS = (
     "raw_stream",
 )
 CREATED = 1_735_689_600
+# GET /v1/credits/balance, shaped as AIsa's own CLI reads it (AIsa-team/cli src/types.ts, 2026-08).
+DEFAULT_BALANCE = {
+    "currency": "USD",
+    "account_balance_micros_usd": 12_340_000,
+    "available_balance_micros_usd": 12_000_000,
+    "api_key": {"unlimited": False, "remaining_micros_usd": 4_500_000, "used_micros_usd": 500_000},
+    "as_of": "2026-12-01T00:00:00Z",
+}
 CHUNK_PAUSE = 0.005
 """Seconds between content chunks, so a streaming client really receives them in separate reads."""
 
@@ -186,8 +204,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, parsed: Any) -> None:
         fake = self.server.fake
-        if self.command == "GET" and self.path.split("?", 1)[0].rstrip("/").endswith("/models"):
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if self.command == "GET" and path.endswith("/models"):
             self._json(200, fake._models_body())
+        elif self.command == "GET" and path.endswith("/credits/balance"):
+            self._json(200, fake.balance, {"X-Request-ID": request_id()})
         elif _is_chat(self.command, self.path):
             if not isinstance(parsed, dict):
                 self._json(400, {"error": {"message": "invalid JSON body", "type": "invalid_request_error", "code": "bad_request_body"}})
@@ -205,9 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "invalid_api_key":
             self._json(401, invalid_key_body())
         elif fault == "insufficient_balance":
-            self._json(
-                402, {"error": {"code": "insufficient_wallet_balance", "message": "Insufficient wallet balance", "type": "aisa_error"}}
-            )
+            code = options.get("code", "insufficient_wallet_balance")
+            self._json(402, {"error": {"code": code, "message": code.replace("_", " ").capitalize(), "type": "aisa_error"}})
         elif fault == "rate_limited":
             body = {"error": {"message": "Rate limit exceeded", "type": "rate_limit_error", "code": "rate_limited"}}
             self._json(429, body, {"Retry-After": str(options.get("retry_after", 1))})
@@ -423,6 +443,7 @@ class FakeAisa:
         self.key = key
         self.first_token_delay = first_token_delay
         self.tokens_per_second = tokens_per_second
+        self.balance = dict(DEFAULT_BALANCE)
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._faults: deque[tuple[str, dict]] = deque()

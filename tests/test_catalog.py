@@ -22,9 +22,24 @@ def broken(old: str, new: str) -> bytes:
     return RAW.replace(old, new, 1).encode()
 
 
-def test_the_five_default_models_with_corrected_figures():
+SEED = ["qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"]
+# AIsa's OpenClaw guide (autumn 2026) recommends these: each curated, checked against AIsa's model table of 2026-09-30
+RECOMMENDED = [
+    "kimi-k2.5",
+    "qwen3.7-max",
+    "deepseek-v4-flash",
+    "glm-5",
+    "MiniMax-M3",
+    "gpt-5.4-mini",
+    "claude-opus-4-8",
+    "gemini-3.5-flash",
+]
+
+
+def test_the_five_default_models_with_corrected_figures_and_autumn_2026s_recommended_ones():
     aisa = load_catalog().providers[0]
-    assert [m.id for m in aisa.models] == ["qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"]
+    assert [m.id for m in aisa.models][:5] == SEED
+    assert {m.id for m in aisa.models} == set(SEED) | set(RECOMMENDED)
     kimi, deepseek = aisa.model("kimi-k2.5"), aisa.model("deepseek-v3.1")
     assert (kimi.context_window.value, kimi.max_tokens.value, kimi.input, kimi.reasoning) == (262144, 32768, ("text", "image"), True)
     assert (deepseek.price("aisa").input, deepseek.price("deepseek").input) == (0.4018, 0.56)
@@ -37,7 +52,8 @@ def test_every_figure_and_price_has_a_date_and_a_source():
         for m in provider.models:
             for figure in (m.context_window, m.max_tokens, *m.prices):
                 assert figure.as_of.year >= 2025 and figure.source.strip()
-            assert m.price(provider.id) is not None, f"{m.id} has no {provider.id} price"
+            # no invented figure: a model without a known AIsa price says so, and OpenClaw then shows no cost
+            assert m.price(provider.id) is not None or "No AIsa price found" in m.notes, f"{m.id} has no {provider.id} price"
 
 
 def test_aliases_map_the_seeds_wrong_ids_with_a_reason():

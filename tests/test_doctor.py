@@ -199,7 +199,7 @@ def test_a_model_without_an_id_is_an_error_left_alone():
     aisa_block(config)["models"].append({"name": "nameless"})
     found = diagnose(context(config))
     finding = the(found, "block.shape")
-    assert (finding.level, finding.fixable, finding.path) == ("error", False, "models.providers.aisa.models[5]")
+    assert (finding.level, finding.fixable, finding.path) == ("error", False, f"models.providers.aisa.models[{len(AISA.models)}]")
     assert doctor.fix(context(config), found).config == config
 
 
@@ -227,10 +227,17 @@ def test_a_key_other_versions_accept_is_removed_for_a_target_that_rejects_it(ver
 def test_kimis_newer_compat_keys_are_removed_when_judged_for_an_older_openclaw():
     config = onboarded(version="2026.9.6")
     found = diagnose(context(config, "2026.5.28"))
-    assert sorted(f.path.rsplit(".", 1)[1] for f in found if f.check == "block.rejected-key") == [
-        "requiresReasoningContentOnAssistantMessages",
-        "supportsTemperature",
-    ]
+    rejected = sorted(
+        (f.path.split(".models[")[1].split("]")[0], f.path.rsplit(".", 1)[1]) for f in found if f.check == "block.rejected-key"
+    )
+    kimi, deepseek_v4 = (str([m.id for m in AISA.models].index(i)) for i in ("kimi-k2.5", "deepseek-v4-flash"))
+    assert sorted(rejected) == sorted(
+        [
+            (kimi, "requiresReasoningContentOnAssistantMessages"),
+            (kimi, "supportsTemperature"),
+            (deepseek_v4, "requiresReasoningContentOnAssistantMessages"),
+        ]
+    )
     fixed, _ = repaired(context(config, "2026.5.28"), "block.rejected-key")
     assert entry(fixed.config, "kimi-k2.5")["compat"] == entry(onboarded(version="2026.5.28"), "kimi-k2.5")["compat"]
 

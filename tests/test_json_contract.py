@@ -93,7 +93,7 @@ CONTRACT = {
                 ],
                 ["ref", "provider", "id", "curated", "configured", "primary"],  # configured, not in the catalogue
             ),
-            "models[].price": ["input", "output", "as_of", "source"],
+            "models[].price": either(["input", "output", "as_of", "source"], None),  # None: no AIsa price known
         },
     ),
     "models list --live": (
@@ -101,7 +101,7 @@ CONTRACT = {
         0,
         {
             "": ["base_url", "source", "fetched_at", "models"],
-            "models[]": ["ref", "id", "kind", "owned_by", "curated", "configured", "primary"],
+            "models[]": ["ref", "id", "kind", "owned_by", "curated", "family", "configured", "primary"],
         },
     ),
     "models add": (

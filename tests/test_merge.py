@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from openclaw_aisa import merge
+from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.errors import ConfigError, UsageError
 from openclaw_aisa.host import load_host
 from openclaw_aisa.types import AuthRequest
@@ -14,7 +15,7 @@ from openclaw_aisa.types import AuthRequest
 from .conftest import KEY
 
 ENV_REF = {"source": "env", "provider": "default", "id": "AISA_API_KEY"}
-CATALOGUE_IDS = ["qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"]
+CATALOGUE_IDS = [m.id for m in load_catalog().providers[0].models]
 SEED_BLOCK = {
     "baseUrl": "https://api.aisa.one/v1",
     "apiKey": "${AISA_API_KEY}",
@@ -73,7 +74,8 @@ def test_empty_config_gets_the_provider_block_with_bare_ids_and_an_env_reference
     assert ids(merged.config) == CATALOGUE_IDS
     for m in block["models"]:
         assert "/" not in m["id"]
-        assert m["compat"] == {"maxTokensField": "max_tokens", "supportsUsageInStreaming": True}
+        field = "max_completion_tokens" if m["id"].startswith("gpt-") else "max_tokens"  # OpenAI's gpt-5 refuses max_tokens
+        assert m["compat"] == {"maxTokensField": field, "supportsUsageInStreaming": True}
         assert "supportsDeveloperRole" not in m
     assert merged.config["models"]["mode"] == "merge"
     assert merged.config["agents"]["defaults"]["model"] == {"primary": "aisa/qwen3-max"}
@@ -181,7 +183,7 @@ def test_user_edited_models_are_kept_and_missing_ids_appended(host):
     merged = apply(host, config)
     models = merged.config["models"]["providers"]["aisa"]["models"]
     assert models[0] == mine and models[1] == extra
-    assert [m["id"] for m in models[2:]] == ["qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1"]
+    assert [m["id"] for m in models[2:]] == [i for i in CATALOGUE_IDS if i != "kimi-k2.5"]
     assert any("--refresh-models" in n for n in merged.notes)
 
 
@@ -207,7 +209,7 @@ def test_the_seeds_block_is_repaired_and_its_refs_keep_working(host):
     }
     merged = apply(host, config)
     block = merged.config["models"]["providers"]["aisa"]
-    assert ids(merged.config) == ["qwen3-max", "kimi-k2.5", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1"]
+    assert ids(merged.config) == ["qwen3-max", "kimi-k2.5"] + [i for i in CATALOGUE_IDS if i not in ("qwen3-max", "kimi-k2.5")]
     for m in block["models"][:2]:
         assert "supportsDeveloperRole" not in m
         assert m["compat"]["supportsDeveloperRole"] is False

@@ -6,6 +6,8 @@ import socket
 
 import pytest
 
+from openclaw_aisa.catalog import load_catalog
+
 from .conftest import KEY, OTHER_KEY, read_json, write_json
 
 
@@ -94,18 +96,20 @@ def test_live_list_tells_chat_models_from_image_video_embedding_and_rerank(run, 
     assert kinds["text-embedding-v4"] == "embedding" and kinds["gte-rerank-v2"] == "rerank"
     assert kinds["wan2.2-t2v-plus"] == "video" and kinds["qwen-image"] == "image"
     curated = {m["id"] for m in done.json["models"] if m["curated"]}
-    assert curated == {"qwen3-max", "qwen-plus-2025-12-01", "qwen-mt-flash", "deepseek-v3.1", "kimi-k2.5"}
+    assert curated == {m.id for m in load_catalog().providers[0].models}
     assert all(m["configured"] == m["curated"] for m in done.json["models"])
+    family = {m["id"]: m["family"] for m in done.json["models"]}
+    assert (family["kimi-k2.6"], family["grok-4.5"], family["kimi-k2.5"], family["qwen-image"]) == ("Kimi", "Grok", None, None)
 
 
 def test_live_list_is_cached_and_refreshed_on_request(run, onboarded, fake_aisa):
     assert run("models", "list", "--live").code == 0
     assert run("models", "list", "--live").code == 0
     assert models_requests(fake_aisa) == []  # onboarding's key check cached the list
-    fake_aisa.models.append("kimi-k2.6")
+    fake_aisa.models.append("ernie-5")
     done = run("models", "list", "--live", "--refresh", "--kind", "chat")
     assert len(models_requests(fake_aisa)) == 1
-    assert "aisa/kimi-k2.6" in done.out and "not curated" in done.out
+    assert "aisa/ernie-5" in done.out and "family: any other model" in done.out
     assert "text-embedding-v4" not in done.out
 
 
@@ -130,13 +134,15 @@ def test_live_list_with_no_cache_and_no_gateway_is_one_clear_error(run, onboarde
 # --- models add -----------------------------------------------------------------------------
 
 
-def test_models_add_gives_an_uncurated_id_stated_conservative_defaults(run, onboarded, fake_aisa):
-    done = run("models", "add", "deepseek-r1")
+def test_models_add_gives_an_uncurated_id_its_familys_stated_figures(run, onboarded, fake_aisa):
+    done = run("models", "add", "deepseek-r1", "grok-4.5")
     assert done.code == 0, done.err
-    assert "context 32,768, max output 8,192" in done.out
-    entry = next(m for m in read_json(onboarded)["models"]["providers"]["aisa"]["models"] if m["id"] == "deepseek-r1")
-    assert entry["contextWindow"] == 32768 and entry["maxTokens"] == 8192 and "cost" not in entry
-    assert entry["compat"]["maxTokensField"] == "max_tokens"
+    assert "deepseek-r1 (defaults: context 128,000, max output 8,192" in done.out
+    models = read_json(onboarded)["models"]["providers"]["aisa"]["models"]
+    deepseek, grok = (next(m for m in models if m["id"] == i) for i in ("deepseek-r1", "grok-4.5"))
+    assert deepseek["contextWindow"] == 128000 and deepseek["maxTokens"] == 8192 and "cost" not in deepseek
+    assert deepseek["compat"]["maxTokensField"] == "max_tokens"
+    assert grok["reasoning"] is True and grok["maxTokens"] == 32768
 
 
 def test_models_add_gives_a_new_kimi_room_to_think(run, onboarded, fake_aisa):
@@ -311,7 +317,7 @@ def broken(config_path) -> None:
     config = read_json(config_path)
     models = config["models"]["providers"]["aisa"]["models"]
     models[0]["id"] = "aisa/qwen3-max"
-    models[1]["supportsDeveloperRole"] = False
+    next(m for m in models if m["id"] == "qwen-plus-2025-12-01")["supportsDeveloperRole"] = False
     next(m for m in models if m["id"] == "kimi-k2.5")["maxTokens"] = 4096
     config["agents"]["defaults"]["model"] = {"primary": "aisa/qwen-mt-flash", "fallbacks": ["aisa/qwen-plus"]}
     config["agents"]["defaults"]["models"] = {"openai/gpt-5": {}, "aisa/kimi-k2.5": {"params": {"temperature": 0.3}}}
@@ -428,3 +434,45 @@ def test_no_online_command_prints_or_caches_a_key(run, onboarded, fake_aisa, mon
         if path.is_file() and path.parent != state_dir:
             data = path.read_bytes()
             assert KEY.encode() not in data and OTHER_KEY.encode() not in data, path
+
+
+# --- balance ---------------------------------------------------------------------------------------------------
+
+
+def test_balance_shows_the_wallet_and_the_keys_own_limit(run, onboarded, fake_aisa):
+    done = run("balance")
+    assert done.code == 0, done.err
+    assert "wallet: $12.00 available of $12.34" in done.out
+    assert "this key: $4.50 left of its limit ($0.50 used)" in done.out
+    assert "request id " in done.out and KEY not in done.out + done.err
+    [asked] = [r for r in fake_aisa.requests if r.path.endswith("/credits/balance")]
+    assert asked.headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_balance_json_in_currency_units_and_exit_1_when_spent(run, onboarded, fake_aisa):
+    fake_aisa.balance["api_key"] = {"unlimited": False, "remaining_micros_usd": 0, "used_micros_usd": 2_000_000}
+    done = run("balance", "--json")
+    assert done.code == 1
+    assert done.json["available_balance"] == 12.0 and done.json["api_key"] == {"unlimited": False, "remaining": 0.0, "used": 2.0}
+    assert done.json["spent"] == "key" and done.json["key"]["masked"].startswith("sk-aisa-…")
+
+
+def test_balance_from_something_that_is_not_aisa_is_one_clear_line(run, onboarded, fake_aisa):
+    fake_aisa.balance = {"hello": "world"}
+    done = run("balance")
+    assert done.code == 1 and done.err.strip().count("\n") == 0 and "not AIsa's" in done.err
+
+
+@pytest.mark.parametrize(
+    ("wallet", "key", "words"),
+    [
+        (0, {"unlimited": True, "remaining_micros_usd": 0, "used_micros_usd": 9_000_000}, "wallet is empty"),
+        (5_000_000, {"unlimited": False, "remaining_micros_usd": 0, "used_micros_usd": 3_000_000}, "its own spending limit after $3.00"),
+    ],
+)
+def test_doctor_explains_a_402_from_the_balance(run, onboarded, fake_aisa, wallet, key, words):
+    fake_aisa.balance.update(available_balance_micros_usd=wallet, api_key=key)
+    fake_aisa.fail_next("insufficient_balance", code="insufficient_api_key_balance" if wallet else "insufficient_wallet_balance")
+    done = run("doctor", "--json")
+    [finding] = [f for f in done.json["findings"] if f["check"] == "live.payment"]
+    assert words in finding["message"] and "request id" in finding["message"]

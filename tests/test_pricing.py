@@ -17,7 +17,7 @@ PROVIDER = load_catalog().providers[0]
 
 def test_every_price_carries_a_date_a_source_and_a_known_seller():
     for model in PROVIDER.models:
-        assert model.prices, model.id
+        assert model.prices or "No AIsa price found" in model.notes, model.id
         for price in model.prices:
             assert isinstance(price.as_of, dt.date) and price.as_of <= dt.date.today()
             assert len(price.source) > 10 and price.seller in PROVIDER.sellers
@@ -116,5 +116,8 @@ def test_the_cost_written_into_openclaw_json_is_the_current_aisa_price(run, conf
     assert run("onboard", "--aisa-api-key", KEY, "--non-interactive", "--no-plugin").code == 0
     for entry in read_json(config_path)["models"]["providers"]["aisa"]["models"]:
         price = PROVIDER.model(entry["id"]).price("aisa")
+        if price is None:  # no AIsa price known: no cost rather than a wrong one
+            assert "cost" not in entry
+            continue
         assert price.as_of == max(p.as_of for p in PROVIDER.model(entry["id"]).prices if p.seller == "aisa")
         assert entry["cost"]["input"] == price.input and entry["cost"]["output"] == price.output

@@ -242,6 +242,17 @@ class AisaClient:
         except GatewayError as e:
             return KeyCheck(None, error=e)
 
+    def balance(self, *, timeout: float | None = None, retries: int | None = None) -> gateway.Balance:
+        """AIsa's credit for this key: GET /credits/balance, within `timeout` (else the request budget)."""
+        self._budget.start(timeout or self.timeouts.budget(REQUEST_READS))
+        response = self._send("GET", "credits/balance", timeout=timeout, retries=retries)
+        try:
+            body = self._read(response, ERROR_CAP, "balance")
+        finally:
+            response.close()
+        request_id = response.headers.get("x-request-id") or response.headers.get("x-oneapi-request-id")
+        return gateway.balance_from(body, self.host, request_id)
+
     def _models(self, budget: float, timeout: float | None, retries: int | None) -> list[dict]:
         self._budget.start(budget)
         response = self._send("GET", "models", timeout=timeout, retries=retries)

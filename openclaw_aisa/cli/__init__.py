@@ -31,6 +31,7 @@ COMMANDS = {
     "chat": ("chat", "one streamed turn with a model: the quickest proof that the key and the model work"),
     "pricing": ("pricing", "each model's price at AIsa against the vendor's and OpenRouter's, dated and sourced"),
     "cost": ("cost", "monthly and yearly cost of a token volume per seller, and the saving"),
+    "balance": ("balance", "the AIsa credit left: the wallet and the key's own spending limit"),
     "bench": ("bench", "latency per model: time to first token, total time, output tokens/s (median and p90)"),
     "doctor": ("doctor", "check the provider's setup in OpenClaw (block, key, files, refs, the gateway) and repair what is safe"),
     "config": ("config", "OpenClaw config file"),

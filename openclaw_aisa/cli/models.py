@@ -117,7 +117,7 @@ def _live(result: models.LiveListed, console: Console) -> None:
                 (
                     "primary" if row.primary else "",
                     "configured" if row.configured else "",
-                    "curated" if served.curated else "not curated",
+                    "curated" if served.curated else f"family: {row.family}" if row.family else "not curated",
                     "translation" if model and model.is_translation else "",
                 ),
             )
@@ -125,7 +125,7 @@ def _live(result: models.LiveListed, console: Console) -> None:
         console.say(f"{provider.ref(served.id):36} {served.kind:10} {status}")
     if result.gone:
         console.warn(f"configured but not served: {', '.join(provider.ref(i) for i in result.gone)} (`{PROG} models sync` shows the fix)")
-    console.say(f"Add one: {PROG} models add ID   (curated models get catalogue metadata; others stated defaults)")
+    console.say(f"Add one: {PROG} models add ID   (curated models get catalogue metadata; others their family's figures)")
 
 
 def _edited(result: models.Edited, console: Console) -> None:

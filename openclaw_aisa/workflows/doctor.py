@@ -4,7 +4,7 @@ provider's answer), run them, and with `fix` apply the safe repairs through the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import doctor, merge
 from ..adapters import openclaw_exe, profiles, store
@@ -12,6 +12,10 @@ from ..errors import PROG, ConfigError
 from ..host import Host
 from ..types import record
 from . import session
+
+if TYPE_CHECKING:
+    from ..adapters.client import AisaClient
+    from ..gateway import GatewayError
 
 
 @record
@@ -127,7 +131,9 @@ def _live_status(s: session.Session) -> doctor.Live:
 
     with s.client(read_timeout=session.VERIFY_TIMEOUT * 2) as client:
         check = session.check_key(client, s.base_url, timeout=None, retries=None)
-    e = check.error
+        e = check.error
+        if isinstance(e, PaymentRequired) and e.key_recognised:
+            return doctor.Live("payment", _why_payment(client, e))
     if isinstance(e, BadKey):
         return doctor.Live("bad-key", str(e))
     if isinstance(e, PaymentRequired):
@@ -135,6 +141,18 @@ def _live_status(s: session.Session) -> doctor.Live:
     if e is not None:
         return doctor.Live("unreachable", str(e))
     return doctor.Live("valid", served=frozenset(m["id"] for m in check.models), model_count=check.model_count)
+
+
+def _why_payment(client: AisaClient, e: GatewayError) -> str:
+    """A 402 explained from the balance: the wallet is empty, or the key reached its own limit (best effort)."""
+    from ..gateway import GatewayError as Failed
+
+    try:
+        found = client.balance(timeout=session.VERIFY_TIMEOUT, retries=0)
+    except Failed:
+        return str(e)
+    request = f" (request id {e.request_id})" if e.request_id else ""
+    return found.explain_payment() + request
 
 
 def _finding(f: doctor.Finding) -> dict[str, Any]:

@@ -24,6 +24,13 @@ class LiveRow:
     configured: bool
     primary: bool
 
+    @property
+    def family(self) -> str | None:
+        """The family rule (plugin.toml) whose figures an uncurated chat model gets in OpenClaw."""
+        m = self.model
+        family = self.provider.family(m.id) if m.kind == "chat" and not m.curated else None
+        return family.name if family else None
+
     def document(self) -> dict[str, Any]:
         m = self.model
         return {
@@ -32,6 +39,7 @@ class LiveRow:
             "kind": m.kind,
             "owned_by": m.owned_by,
             "curated": m.curated,
+            "family": self.family,
             "configured": self.configured,
             "primary": self.primary,
         }
