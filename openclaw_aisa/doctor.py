@@ -26,7 +26,7 @@ from .schema import (
     template_var,
     versions_accepting,
 )
-from .types import Model, Provider, StoredProfile, record
+from .types import UNLISTED, Model, Provider, StoredProfile, record
 
 Level = Literal["error", "warning", "info"]
 
@@ -689,10 +689,12 @@ def _classify(p: Provider, known: set[str], model_id: str) -> tuple[str | None, 
     model = p.model(_served_id(p, model_id))
     if model and model.is_translation:
         return "ref.translation", p.default_model
+    if model and model.deprecated and model_id in known:
+        return "ref.deprecated", model.deprecated.id
     if model_id in known:
         return None, None
-    if alias := p.alias_for(model_id):
-        return "ref.alias", alias.target if alias.target in known or p.model(alias.target) else None
+    if alias := p.alias_for(model_id):  # a retired id's successor is served: its family's figures do when not curated
+        return "ref.alias", alias.target if alias.target in known or p.model(alias.target) or alias.retired else None
     if p.model(model_id):
         return "ref.not-configured", model_id
     return "ref.unknown", None
@@ -726,6 +728,19 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(
                 check, "error", f"{ref} is {role} but {p.label} does not serve it ({alias.reason})", how, target is not None, path
             )
+        elif check == "ref.deprecated":
+            model = p.model(model_id)
+            assert model is not None and model.deprecated is not None and target is not None
+            why = model.deprecated.reason or f"superseded by {p.ref(target)}"
+            yield Finding(
+                check,
+                "warning",
+                f"{ref} is {role} but deprecated ({why}; {model.deprecated.source}, {model.deprecated.as_of})",
+                f"moves the primary, fallbacks and allowlists to {p.ref(target)}"
+                + ("" if target in known else ", adding that catalogue model"),
+                True,
+                path,
+            )
         elif check == "ref.not-configured":
             yield Finding(
                 check,
@@ -748,11 +763,11 @@ def _check_refs(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
 def _ensure_model(edit: merge.Edit, ctx: Context, model_id: str) -> None:
     p = ctx.provider
     block = _block(edit.config, p.id)
-    model = p.model(model_id)
-    if model is None or not isinstance(block.get("models"), list) or model_id in _known(p, block):
+    if not isinstance(block.get("models"), list) or model_id in _known(p, block):
         return
-    block["models"].append(model_entry(p, model, ctx.openclaw_version))
-    edit.change(f"models.providers.{p.id}.models", f"added {p.ref(model_id)} from the catalogue (a primary or fallback names it)")
+    block["models"].append(model_entry(p, p.describe(model_id), ctx.openclaw_version))
+    source = "the catalogue" if p.model(model_id) else f"its family's figures ({(p.family(model_id) or UNLISTED).name})"
+    edit.change(f"models.providers.{p.id}.models", f"added {p.ref(model_id)} from {source} (a primary or fallback names it)")
 
 
 def _fix_refs(edit: merge.Edit, ctx: Context) -> None:
@@ -769,7 +784,7 @@ def _fix_refs(edit: merge.Edit, ctx: Context) -> None:
             if ref in fallbacks:
                 fallbacks.remove(ref)
                 edit.change(path, f"removed translation model {ref} from the fallbacks")
-        elif check == "ref.alias" and target:
+        elif check in ("ref.alias", "ref.deprecated") and target:
             _ensure_model(edit, ctx, target)
             merge.rename_refs(edit, {ref: p.ref(target)})
         elif check == "ref.not-configured":
@@ -967,7 +982,7 @@ _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ..
     (frozenset({"tokens.thinking"}), _fix_tokens),
     (frozenset({"key.template", "key.missing"}), _fix_key),
     (frozenset({"key.flat-env"}), _fix_flat_env),
-    (frozenset({"ref.translation", "ref.alias", "ref.not-configured"}), _fix_refs),
+    (frozenset({"ref.translation", "ref.alias", "ref.deprecated", "ref.not-configured"}), _fix_refs),
     (frozenset({"allow.missing"}), _fix_allowlist),
     (frozenset({"temp.model", "temp.defaults"}), _fix_temperature),
 )

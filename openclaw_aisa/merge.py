@@ -12,7 +12,7 @@ field_diffs) are public: doctor's repairs are built from the same ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -520,6 +520,16 @@ def add_models(config: dict[str, Any], provider: Provider, ids: Iterable[str], v
         )
         edit.change(f"{at}.models", f"added {provider.ref(model_id)} ({how})")
     add_to_allowlist(edit, [provider.ref(i) for i in added])
+    return edit.done()
+
+
+def move_refs(config: dict[str, Any], provider: Provider, moves: Mapping[str, str], version: str | None = None) -> Merged:
+    """Point the refs to retired ids (primary, fallbacks, allowlists) at their successors, whose entries are added."""
+    if not moves:
+        return Merged(config, (), ())
+    added = add_models(config, provider, list(moves.values()), version)
+    edit = Edit(added.config, list(added.changes), list(added.notes))
+    rename_refs(edit, {provider.ref(old): provider.ref(new) for old, new in moves.items()})
     return edit.done()
 
 

@@ -6,6 +6,7 @@ Pure functions on plain dicts: the CLI does the reading, the chmods and the netw
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 
@@ -670,3 +671,45 @@ def test_a_config_each_openclaw_refuses_is_accepted_after_fix(openclaw, home):
     report = openclaw.validate(home)
     assert report["valid"], report
     assert not [f for f in diagnose(doctor.after(ctx, fixed)) if f.level == "error"]
+
+
+# --- a catalogue with a lifecycle -------------------------------------------------------------------------------
+
+
+def test_a_retired_id_as_primary_fallback_and_allowlist_entry_moves_to_its_successor():
+    config = onboarded()
+    config["agents"]["defaults"]["model"] = {"primary": "aisa/deepseek-v3-0324", "fallbacks": ["aisa/qwen3-max-2026-01-23", "openai/gpt-5"]}
+    config["agents"]["defaults"]["models"] = {"aisa/deepseek-v3-0324": {"alias": "ds"}, "openai/gpt-5": {}}
+    finding = [f for f in diagnose(context(config)) if f.check == "ref.alias"][0]
+    assert "retired" in finding.message and finding.fixable
+    fixed, _ = repaired(context(config), "ref.alias")
+    model = fixed.config["agents"]["defaults"]["model"]
+    assert model == {"primary": "aisa/deepseek-v3.1", "fallbacks": ["aisa/qwen3-max", "openai/gpt-5"]}
+    assert fixed.config["agents"]["defaults"]["models"]["aisa/deepseek-v3.1"] == {"alias": "ds"}
+    assert "aisa/deepseek-v3-0324" not in fixed.config["agents"]["defaults"]["models"]
+
+
+def test_a_retired_id_whose_successor_is_not_curated_gets_the_successor_with_its_familys_figures():
+    config = onboarded()
+    config["agents"]["defaults"]["model"] = {"primary": "aisa/qwen-vl-max"}
+    fixed, _ = repaired(context(config), "ref.alias")
+    assert fixed.config["agents"]["defaults"]["model"]["primary"] == "aisa/qwen3-vl-plus"
+    added = entry(fixed.config, "qwen3-vl-plus")
+    assert (added["contextWindow"], added["input"]) == (131072, ["text", "image"]) and "cost" not in added
+
+
+def test_a_deprecated_model_still_served_is_a_warning_and_fix_moves_every_ref_to_its_successor():
+    from dataclasses import replace
+
+    from openclaw_aisa.types import Successor
+
+    successor = Successor("kimi-k2.5", dt.date(2026, 11, 1), "a test's own lifecycle row", "Kimi K2.5 replaces it")
+    provider = replace(AISA, models=tuple(replace(m, deprecated=successor) if m.id == "deepseek-v3.1" else m for m in AISA.models))
+    config = onboarded()
+    config["agents"]["defaults"]["model"] = {"primary": "aisa/deepseek-v3.1", "fallbacks": ["aisa/qwen3-max"]}
+    ctx = replace(context(config), provider=provider)
+    finding = the(diagnose(ctx), "ref.deprecated")
+    assert finding.level == "warning" and "Kimi K2.5 replaces it" in finding.message and "2026-11-01" in finding.message
+    fixed, _ = repaired(ctx, "ref.deprecated")
+    assert fixed.config["agents"]["defaults"]["model"] == {"primary": "aisa/kimi-k2.5", "fallbacks": ["aisa/qwen3-max"]}
+    assert "deepseek-v3.1" in [m["id"] for m in fixed.config["models"]["providers"]["aisa"]["models"]]  # still served: the row stays

@@ -124,7 +124,7 @@ CONTRACT = {
         ("models", "sync", "--json"),
         0,
         {
-            "": ["base_url", "source", "gone", "new_curated", "new_other", "applied", "changes"],
+            "": ["base_url", "source", "gone", "successors", "new_curated", "new_other", "applied", "changes"],
             "gone[]": "str",
             "new_other[]": "str",
         },
@@ -133,7 +133,7 @@ CONTRACT = {
         ("models", "sync", "--apply", "--json"),
         0,
         {
-            "": ["base_url", "source", "gone", "new_curated", "new_other", "applied", "changes", "config"],
+            "": ["base_url", "source", "gone", "successors", "new_curated", "new_other", "applied", "changes", "config"],
             "changes[]": "str",
         },
     ),

@@ -211,6 +211,20 @@ def test_sync_apply_needs_a_new_primary_when_the_primary_is_gone(run, onboarded,
     assert read_json(onboarded)["agents"]["defaults"]["model"]["primary"] == "aisa/kimi-k2.5"
 
 
+def test_sync_apply_moves_a_retired_primary_to_the_successor_plugin_toml_names(run, onboarded, fake_aisa):
+    config = read_json(onboarded)
+    config["models"]["providers"]["aisa"]["models"].append({"id": "deepseek-v3-0324", "name": "DeepSeek V3 0324"})
+    config["agents"]["defaults"]["model"] = {"primary": "aisa/deepseek-v3-0324", "fallbacks": ["aisa/kimi-k2.5"]}
+    write_json(onboarded, config)
+    report = run("models", "sync", "--json")
+    assert report.json["gone"] == ["deepseek-v3-0324"] and report.json["successors"] == {"deepseek-v3-0324": "deepseek-v3.1"}
+    done = run("models", "sync", "--apply")
+    assert done.code == 0, done.err
+    after = read_json(onboarded)
+    assert after["agents"]["defaults"]["model"] == {"primary": "aisa/deepseek-v3.1", "fallbacks": ["aisa/kimi-k2.5"]}
+    assert "deepseek-v3-0324" not in [m["id"] for m in after["models"]["providers"]["aisa"]["models"]]
+
+
 def test_sync_apply_refuses_to_act_on_a_stale_list(run, onboarded, fake_aisa):
     assert run("models", "list", "--live").code == 0
     fake_aisa.stop()

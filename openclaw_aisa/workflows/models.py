@@ -91,6 +91,7 @@ class Drift:
     gone: tuple[str, ...]
     new_curated: tuple[str, ...]
     new_other: tuple[str, ...]
+    successors: tuple[tuple[str, str], ...] = ()  # (gone id, the served id plugin.toml names for it)
 
 
 @record
@@ -116,6 +117,7 @@ class Edited:
                 "base_url": d.base_url,
                 "source": d.source,
                 "gone": list(d.gone),
+                "successors": dict(d.successors),
                 "new_curated": list(d.new_curated),
                 "new_other": list(d.new_other),
                 "applied": False,
@@ -192,7 +194,8 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
         if m.id in served and m.id not in configured and (e := found.get(m.id)) is not None and e.kind == "chat"
     ]
     other_new = [i for i in found.chat_ids if i not in configured and i not in curated_new]
-    drift = Drift(s.base_url, found.source, tuple(gone), tuple(curated_new), tuple(other_new))
+    successors = {i: a.target for i in gone if (a := s.provider.alias_for(i)) and (e := found.get(a.target)) and e.kind == "chat"}
+    drift = Drift(s.base_url, found.source, tuple(gone), tuple(curated_new), tuple(other_new), tuple(successors.items()))
     if not change.apply:
         return Edited(s.provider, str(s.loc.config), "", drift, attempted=False, warning=found.warning)
     if found.source != "live":
@@ -202,9 +205,10 @@ def sync(host: Host, env: Mapping[str, str], target: session.Target, change: Cha
     version, _ = openclaw_exe.target_version(change.openclaw_version, s.snapshot.data, env, openclaw_exe.find(env, None))
 
     def transform(config: dict[str, Any]) -> merge.Merged:
-        removed = merge.remove_models(config, s.provider, gone, primary=change.primary)
+        moved = merge.move_refs(config, s.provider, successors, version)  # a retired id's refs go to its successor
+        removed = merge.remove_models(moved.config, s.provider, gone, primary=change.primary)
         added = merge.add_models(removed.config, s.provider, curated_new, version)
-        return merge.Merged(added.config, removed.changes + added.changes, removed.notes + added.notes)
+        return merge.Merged(added.config, moved.changes + removed.changes + added.changes, moved.notes + removed.notes + added.notes)
 
     return _apply(s, env, transform, change.dry_run, drift, "in sync: nothing to change", found.warning)
 
