@@ -72,6 +72,8 @@ class Context:
     locations: Mapping[str, str] = field(default_factory=dict)  # "state_dir", "config", "dotenv" -> path shown
     onboard: str = "openclaw-aisa onboard"  # the command that sets the provider up
     profiles: tuple[StoredProfile, ...] = ()  # the credentials OpenClaw's own onboarding stored for the provider
+    plugin_stale: tuple[str, ...] | None = None  # files of the installed native plugin older than this package's; None: none installed
+    can_install: bool = False  # an openclaw command is known, so `--fix` can reinstall the plugin through it
 
     def where(self, name: str) -> str:
         return self.locations.get(name) or {"config": "openclaw.json", "dotenv": ".env", "state_dir": "the state dir"}[name]
@@ -90,7 +92,16 @@ def diagnose(ctx: Context) -> list[Finding]:
     p = ctx.provider
     block = _block(ctx.config, p.id)
     if isinstance(block, dict) and "$include" not in block:
-        checks = (_check_block, _check_key, _check_permissions, _check_refs, _check_allowlist, _check_temperature, _check_live)
+        checks = (
+            _check_block,
+            _check_key,
+            _check_permissions,
+            _check_refs,
+            _check_allowlist,
+            _check_temperature,
+            _check_live,
+            _check_plugin,
+        )
         return [f for check in checks for f in check(ctx, block)]
     if include := _include_on_path(ctx.config, p.id):
         return [
@@ -924,6 +935,18 @@ def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
 
 
 # --- what the provider answered ---------------------------------------------------------------------------
+
+
+def _check_plugin(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    if ctx.plugin_stale:
+        yield Finding(
+            "plugin.stale",
+            "warning",
+            f"the native {ctx.provider.id} plugin OpenClaw loads is older than this package's ({', '.join(ctx.plugin_stale)} differ): "
+            "served ids outside the catalogue, discovery or the balance may be missing in OpenClaw",
+            "reinstalls it through OpenClaw" if ctx.can_install else "run `openclaw-aisa plugin install --openclaw PATH`",
+            ctx.can_install,
+        )
 
 
 def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:

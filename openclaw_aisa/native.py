@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import schema
-from .types import AuthChoice, Provider
+from .types import UNLISTED, AuthChoice, Provider
 
 
 def option_key(cli_flag: str) -> str:
@@ -53,8 +53,8 @@ def manifest(
             }
             for choice in choices
         ],
-        "setup": {"providers": [{"id": provider.id, "envVars": list(provider.env_vars)}]},  # 9.x
-        "providerAuthEnvVars": {provider.id: list(provider.env_vars)},  # 2026.5 and older
+        **env_var_keys(provider, openclaw_version),
+        **usage_contract(provider, openclaw_version),
         "modelCatalog": {
             "providers": {
                 provider.id: {
@@ -68,8 +68,63 @@ def manifest(
     }
 
 
+# The bounds of what the plugin asks AIsa inside an OpenClaw command: no command waits longer.
+LIST_TTL_SECONDS = 6 * 3600  # a list this fresh is used without a request (also `openclaw-aisa models list --live`)
+DISCOVERY_TIMEOUT = 1.5  # seconds for GET /models
+BALANCE_TIMEOUT = 2.0  # seconds for GET /credits/balance (`openclaw status --usage`, 9.x)
+
+# Where each version reads a provider's env vars from (read in their dist/): 3.31 only the legacy
+# `providerAuthEnvVars`, 5.28 both, 9.x only `setup.providers[].envVars` (its docs call the other removed).
+SETUP_ENV_SINCE = "2026.5.28"
+AUTH_ENV_VARS_UNTIL = "2026.5.28"
+
+
+def env_var_keys(provider: Provider, openclaw_version: str | None) -> dict[str, Any]:
+    """The manifest keys naming the provider's env vars, only those the target version reads (both when unknown)."""
+    target = schema.parse_version(openclaw_version) if openclaw_version else None
+    keys: dict[str, Any] = {}
+    if target is None or target >= schema.since(SETUP_ENV_SINCE):
+        keys["setup"] = {"providers": [{"id": provider.id, "envVars": list(provider.env_vars)}]}
+    if target is None or target <= schema.since(AUTH_ENV_VARS_UNTIL):
+        keys["providerAuthEnvVars"] = {provider.id: list(provider.env_vars)}
+    return keys
+
+
+USAGE_SINCE = "2026.9.6"  # 9.x asks a plugin for usage when its manifest declares it; 5.28 and 3.31 only their own list
+
+
+def usage_contract(provider: Provider, openclaw_version: str | None) -> dict[str, Any]:
+    """`contracts.usageProviders`: AIsa's credit in `openclaw status --usage` and `/status` (9.x; 5.28 and 3.31 accept it unread)."""
+    target = schema.parse_version(openclaw_version) if openclaw_version else None
+    return {"contracts": {"usageProviders": [provider.id]}} if target is None or target >= schema.since(USAGE_SINCE) else {}
+
+
+def live_catalog(provider: Provider, openclaw_version: str | None = None) -> dict[str, Any]:
+    """`live-catalog.json`: what index.js gives a served id that the manifest does not list (the family
+    rules of plugin.toml, as model entries for the target version), and the bounds of its discovery."""
+    families = provider.families or (UNLISTED,)
+    return {
+        "generatedFrom": "plugin.toml (openclaw-aisa); do not edit: `openclaw-aisa plugin install` rewrites it",
+        "discovery": {
+            "timeoutMs": int(DISCOVERY_TIMEOUT * 1000),
+            "ttlSeconds": LIST_TTL_SECONDS,
+            "retryAfterFailureSeconds": 300,
+            "balanceTimeoutMs": int(BALANCE_TIMEOUT * 1000),
+        },
+        "families": [
+            {
+                "name": f.name,
+                "prefixes": [p.lower() for p in f.prefixes],
+                "chat": "translation" not in f.tags,
+                **{k: v for k, v in schema.model_entry(provider, f.model(""), openclaw_version).items() if k not in ("id", "name")},
+            }
+            for f in families
+        ],
+    }
+
+
 MARK = "openclaw-aisa"  # the package.json key that says openclaw-aisa generated the bundle
-BUNDLE_FILES = frozenset({"openclaw.plugin.json", "package.json", "index.js"})
+BUNDLE_FILES = frozenset({"openclaw.plugin.json", "package.json", "index.js", "live-catalog.js", "live-catalog.json", "usage.js"})
 
 
 def package_json(provider: Provider, version: str) -> dict[str, Any]:

@@ -185,6 +185,22 @@ class Family:
         lowered = model_id.lower()
         return any(lowered.startswith(prefix.lower()) for prefix in self.prefixes)
 
+    def model(self, model_id: str) -> Model:
+        """A served id of this family, as a catalogue row without a price."""
+        tags = (*self.tags, "thinking") if self.reasoning and "thinking" not in self.tags else self.tags
+        return Model(
+            model_id,
+            model_id,
+            self.context_window,
+            self.max_tokens,
+            self.input,
+            self.reasoning,
+            tags,
+            (),
+            dict(self.compat),
+            self.compat_since,
+        )
+
 
 @record
 class Provider:
@@ -227,9 +243,7 @@ class Provider:
         curated = self.model(model_id)
         if curated is not None:
             return curated
-        f = self.family(model_id) or UNLISTED
-        tags = (*f.tags, "thinking") if f.reasoning and "thinking" not in f.tags else f.tags
-        return Model(model_id, model_id, f.context_window, f.max_tokens, f.input, f.reasoning, tags, (), dict(f.compat), f.compat_since)
+        return (self.family(model_id) or UNLISTED).model(model_id)
 
     def fixed_sampling(self, model_id: str) -> bool:
         """The vendor fixes temperature for this id (curated or not): a configured one is answered 400."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,13 @@ from openclaw_aisa import schema
 from openclaw_aisa.adapters import bundle
 from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.host import load_host
+from openclaw_aisa.native import BUNDLE_FILES
 
 from .conftest import KEY
+from .realclaw import OpenClaw
+
+# The Node the real-OpenClaw tier installs (scripts/install-openclaw.sh), else one on PATH.
+NODE = str(OpenClaw("2026.9.6").node) if OpenClaw("2026.9.6").node.is_file() else shutil.which("node")
 
 CATALOG = load_catalog()
 AISA = CATALOG.providers[0]
@@ -23,7 +30,7 @@ AISA = CATALOG.providers[0]
 def generated(tmp_path: Path, **options) -> dict:
     host = load_host()
     written = bundle.write_bundle(tmp_path / "bundle", AISA, list(host.auth_choices.values()), CATALOG.plugin.version, **options)
-    assert sorted(p.name for p in written.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
+    assert sorted(p.name for p in written.iterdir()) == sorted(BUNDLE_FILES)
     return json.loads((written / "openclaw.plugin.json").read_text())
 
 
@@ -36,6 +43,17 @@ def test_the_manifests_catalogue_is_plugin_toml(tmp_path):
         assert entry == schema.model_entry(AISA, model)
         assert "/" not in entry["id"]
     assert catalog["defaultModel"] == AISA.default_model and not AISA.model(catalog["defaultModel"]).is_translation
+
+
+@pytest.mark.parametrize(
+    ("version", "setup", "legacy", "usage"),
+    [(None, True, True, True), ("2026.3.31", False, True, False), ("2026.5.28", True, True, False), ("2026.9.6", True, False, True)],
+)
+def test_the_manifest_names_the_env_var_only_where_that_version_reads_it(tmp_path, version, setup, legacy, usage):
+    """9.x reads setup.providers[].envVars (and calls providerAuthEnvVars removed), 3.31 only providerAuthEnvVars,
+    5.28 both; only 9.x asks a plugin for usage (contracts.usageProviders). Unknown version: every key."""
+    manifest = generated(tmp_path, openclaw_version=version)
+    assert ("setup" in manifest, "providerAuthEnvVars" in manifest, "contracts" in manifest) == (setup, legacy, usage)
 
 
 def test_the_manifest_declares_the_auth_choice_and_both_env_var_forms(tmp_path):
@@ -58,6 +76,33 @@ def test_base_url_and_target_version_shape_the_catalogue(tmp_path):
     assert catalog["baseUrl"] == "http://127.0.0.1:9/v1"
     kimi = next(m for m in catalog["models"] if m["id"] == "kimi-k2.5")
     assert kimi["compat"]["supportsTemperature"] is False
+
+
+@pytest.mark.skipif(NODE is None, reason="no node: run scripts/install-openclaw.sh")
+def test_the_plugin_gives_an_uncurated_id_exactly_what_models_add_writes(tmp_path):
+    """One source: plugin.toml's family rules, read by the Python side and (through live-catalog.json) by the plugin."""
+    generated(tmp_path, openclaw_version="2026.9.6")
+    ids = [
+        "kimi-k3",
+        "qwen3.8-max",
+        "qwen-mt-lite",
+        "deepseek-v4-pro",
+        "deepseek-r1",
+        "glm-5.1",
+        "MiniMax-M2.7",
+        "gpt-6-sol",
+        "claude-sonnet-5",
+        "grok-4.5",
+        "seed-2-0-pro",
+    ]
+    script = (
+        "import { familyEntry } from './live-catalog.js';"
+        "import { readFileSync } from 'node:fs';"
+        "const rules = JSON.parse(readFileSync('./live-catalog.json', 'utf8'));"
+        f"console.log(JSON.stringify({json.dumps(ids)}.map((id) => familyEntry(rules.families, id))));"
+    )
+    done = subprocess.run([NODE, "--input-type=module", "-e", script], cwd=tmp_path / "bundle", capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [schema.model_entry(AISA, AISA.describe(i), "2026.9.6") for i in ids]
 
 
 def test_package_json_pins_no_plugin_api(tmp_path):

@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ..native import BUNDLE_FILES, MARK, manifest, package_json
+from ..native import BUNDLE_FILES, MARK, live_catalog, manifest, package_json
 from ..types import AuthChoice, Provider
 
 STATIC = files("openclaw_aisa") / "native"
@@ -18,7 +18,10 @@ def render(provider: Provider, choices: list[AuthChoice], version: str, **option
     return {
         "openclaw.plugin.json": json.dumps(manifest(provider, choices, version, **options), indent=2) + "\n",
         "package.json": json.dumps(package_json(provider, version), indent=2) + "\n",
+        "live-catalog.json": json.dumps(live_catalog(provider, options.get("openclaw_version")), indent=2) + "\n",
         "index.js": (STATIC / "index.js").read_text(encoding="utf-8"),
+        "live-catalog.js": (STATIC / "live-catalog.js").read_text(encoding="utf-8"),
+        "usage.js": (STATIC / "usage.js").read_text(encoding="utf-8"),
     }
 
 
@@ -39,6 +42,24 @@ def write_files(directory: Path, texts: dict[str, str]) -> Path:
     except OSError as e:
         raise ConfigError(f"cannot write the plugin bundle to {directory}: {e.strerror or e}") from None
     return directory
+
+
+def base_url(directory: Path, provider_id: str) -> str | None:
+    """The endpoint an installed bundle's catalogue was generated for; None when it has no readable manifest."""
+    try:
+        manifest = json.loads((directory / "openclaw.plugin.json").read_text(encoding="utf-8"))
+        url = manifest["modelCatalog"]["providers"][provider_id]["baseUrl"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) else None
+
+
+def read_text(path: Path) -> str | None:
+    """A bundle file's text, None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def holds(directory: Path, texts: dict[str, str]) -> bool:

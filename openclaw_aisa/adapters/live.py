@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..native import LIST_TTL_SECONDS
 from ..types import Provider, record
 
-TTL_SECONDS = 6 * 3600
+TTL_SECONDS = LIST_TTL_SECONDS  # the native plugin keeps its list as long
 KINDS = ("chat", "image", "video", "audio", "embedding", "rerank", "other")
 
 # new-api's `supported_endpoint_types`, mapped to what a model does.

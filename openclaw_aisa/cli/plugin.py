@@ -52,7 +52,12 @@ def _status(result: plugin.Status, console: Console) -> None:
     if not result.installed:
         console.say(f"OpenClaw {result.openclaw_version}: the {result.plugin} plugin is not installed (openclaw-aisa plugin install)")
         return
-    upgrade = "" if result.current else f"; this package has {result.package_version}: run `openclaw-aisa plugin install` to upgrade"
+    if result.stale_files:
+        upgrade = f"; older than this package's ({', '.join(result.stale_files)} differ): run `openclaw-aisa plugin install` to upgrade"
+    elif not result.current:
+        upgrade = f"; this package has {result.package_version}: run `openclaw-aisa plugin install` to upgrade"
+    else:
+        upgrade = ""
     state = "enabled" if result.enabled else "disabled"
     console.say(f"OpenClaw {result.openclaw_version}: {result.plugin} plugin {result.installed_version}, {state}, {result.status}{upgrade}")
 

@@ -4,6 +4,7 @@ provider's answer), run them, and with `fix` apply the safe repairs through the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import doctor, merge
@@ -11,7 +12,7 @@ from ..adapters import openclaw_exe, profiles, store
 from ..errors import PROG, ConfigError
 from ..host import Host
 from ..types import record
-from . import session
+from . import plugin, session
 
 if TYPE_CHECKING:
     from ..adapters.client import AisaClient
@@ -86,6 +87,8 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             locations={k: str(v) for k, v in files.items()},
             onboard=onboard,
             profiles=tuple(profiles.stored(s.loc.state_dir, config, s.provider.id)),
+            plugin_stale=plugin.stale_files(host, s.provider, s.loc, version),
+            can_install=command is not None and version is not None,
         )
 
     live_status = None if s.offline or s.key is None else _live_status(s)
@@ -110,6 +113,9 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
         for name, mode in doctor.fix(ctx, found).chmods:
             store.chmod(files[name], mode)
             changes.append(f"chmod {mode:o} {files[name]}")
+        if any(f.check == "plugin.stale" and f.fixable for f in found):
+            assert command is not None and version is not None  # can_install
+            changes.append(_reinstall(host, s, command, version, env))
         after = store.read_config(s.loc.config)
         remaining = doctor.diagnose(context(after.data, after.raw is not None, live_status))
     return Report(
@@ -141,6 +147,15 @@ def _live_status(s: session.Session) -> doctor.Live:
     if e is not None:
         return doctor.Live("unreachable", str(e))
     return doctor.Live("valid", served=frozenset(m["id"] for m in check.models), model_count=check.model_count)
+
+
+def _reinstall(host: Host, s: session.Session, command: Path, version: str, env: Mapping[str, str]) -> str:
+    """The native plugin upgraded through OpenClaw, to the endpoint it was installed for."""
+    from ..adapters import bundle
+
+    base_url = bundle.base_url(s.loc.plugin_installed(s.provider.id), s.provider.id)
+    done = plugin.install_bundle(host, s.provider, command, version, env, s.loc, base_url if base_url != s.provider.base_url else None)
+    return f"plugin: {done.did}"
 
 
 def _why_payment(client: AisaClient, e: GatewayError) -> str:

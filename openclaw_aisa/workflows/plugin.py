@@ -14,6 +14,7 @@ from ..adapters import bundle, openclaw_exe, paths, store
 from ..catalog import load_catalog
 from ..errors import AisaError, UsageError
 from ..host import Host
+from ..native import BUNDLE_FILES
 from ..types import Provider, record
 from ..urls import check_base_url
 from . import transaction
@@ -147,11 +148,12 @@ class Status:
     status: str | None
     installed_version: str | None
     package_version: str
+    stale_files: tuple[str, ...] = ()  # files of the installed bundle that differ from what this package installs
     exit_code: int = 0
 
     @property
     def current(self) -> bool:
-        return self.installed_version == self.package_version
+        return self.installed_version == self.package_version and not self.stale_files
 
     def document(self) -> dict[str, Any]:
         return {
@@ -163,6 +165,7 @@ class Status:
             "status": self.status,
             "installed_version": self.installed_version,
             "package_version": self.package_version,
+            "stale_files": list(self.stale_files),
             "current": self.current,
         }
 
@@ -172,6 +175,7 @@ def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
     command, version = find_openclaw(env, request.openclaw)
     entry = openclaw_exe.plugin_entry(command, provider.id, env)
     found = entry or {}
+    stale = stale_files(host, provider, paths.locate(env, request.profile), version) if entry is not None else ()
     return Status(
         str(command),
         version,
@@ -181,7 +185,20 @@ def status(host: Host, env: Mapping[str, str], request: Request) -> Status:
         found.get("status"),
         found.get("version"),
         package_version(),
+        stale or (),
     )
+
+
+def stale_files(host: Host, provider: Provider, loc: paths.Location, version: str | None) -> tuple[str, ...] | None:
+    """The files of the installed bundle that differ from what this package would install for this OpenClaw
+    (same endpoint); None when no bundle is installed. An older openclaw-aisa's bundle differs."""
+    installed = loc.plugin_installed(provider.id)
+    base_url = bundle.base_url(installed, provider.id)
+    if base_url is None:
+        return None if not installed.exists() else tuple(sorted(BUNDLE_FILES))
+    choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
+    texts = bundle.render(provider, choices, package_version(), base_url=base_url, openclaw_version=version)
+    return tuple(name for name in sorted(texts) if bundle.read_text(installed / name) != texts[name])
 
 
 @record
