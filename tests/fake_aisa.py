@@ -35,6 +35,7 @@ DEFAULT_MODELS = [
     "gemini-3.5-flash",
     "kimi-k2.6",
     "grok-4.5",
+    "gpt-5.5",
     "wan2.2-t2v-plus",
     "text-embedding-v4",
     "qwen-image",
