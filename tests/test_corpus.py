@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from openclaw_aisa.adapters.store import parse
+from openclaw_aisa.catalog import load_catalog
 from openclaw_aisa.merge import current_primary
 
 from .conftest import KEY
@@ -24,7 +25,7 @@ from .realclaw import VERSIONS
 
 pytestmark = pytest.mark.openclaw
 FIXTURES = Path(__file__).parent / "fixtures" / "configs"
-CATALOGUE_REFS = ("aisa/qwen3-max", "aisa/qwen-plus-2025-12-01", "aisa/qwen-mt-flash", "aisa/deepseek-v3.1", "aisa/kimi-k2.5")
+CATALOGUE_REFS = tuple(f"aisa/{m.id}" for m in load_catalog().providers[0].models)
 LEGACY_ENV = {"OPENCLAW_STATE_DIR": None, "OPENCLAW_CONFIG_PATH": None}
 
 

@@ -145,6 +145,27 @@ CONTRACT = {
             "seconds": ["first_token", "total"],
         },
     ),
+    "balance": (
+        ("balance", "--json"),
+        0,
+        {
+            "": [
+                "provider",
+                "base_url",
+                "key",
+                "currency",
+                "account_balance",
+                "available_balance",
+                "api_key",
+                "usable",
+                "spent",
+                "as_of",
+                "request_id",
+            ],
+            "key": ["masked", "source"],
+            "api_key": ["unlimited", "remaining", "used"],
+        },
+    ),
     "doctor": (
         ("doctor", "--json"),
         1,
