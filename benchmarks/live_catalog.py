@@ -119,7 +119,9 @@ def main() -> None:
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
     rows = [measure(v, args.rounds) for v in args.versions.split(",")]
-    print(f"{'OpenClaw':10} {'command':16} {'ours (median)':>14} {'static (median)':>16} {'ratio':>6}  target <= {TARGET}  requests  AIsa stopped")
+    print(
+        f"{'OpenClaw':10} {'command':16} {'ours (median)':>14} {'static (median)':>16} {'ratio':>6}  target <= {TARGET}  requests  AIsa stopped"
+    )
     for row in rows:
         for name, c in row["commands"].items():
             mark = "ok" if c["ratio"] <= TARGET else "MISSED"

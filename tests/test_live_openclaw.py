@@ -31,6 +31,14 @@ def key_holders(home) -> list:
     return [p for p in home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
 
 
+def attempt(openclaw, home, ref: str, env: dict):
+    """One turn that may fail: the completed process (3.31's `agent` has no --model: the primary is set first)."""
+    if openclaw.version == "2026.3.31":
+        openclaw.run("models", "set", ref, home=home, env=env)
+        return openclaw.run("agent", "--local", "--agent", "main", "--message", "hi", "--json", home=home, env=env)
+    return openclaw.run("infer", "model", "run", "--local", "--model", ref, "--prompt", "hi", "--json", home=home, env=env)
+
+
 def sent(fake) -> dict:
     request = fake.chat_requests()[-1]
     assert request.headers["authorization"] == f"Bearer {KEY}"
@@ -52,6 +60,9 @@ def test_with_only_the_key_exported_openclaw_lists_aisa_and_a_turn_reaches_it_wi
         body = sent(fake_aisa)
         assert body["model"] == model_id
         assert "max_tokens" in body and "max_completion_tokens" not in body  # plugin.toml: max_tokens but for GPT
+    typo = attempt(openclaw, home, "aisa/grok-4.6", EXPORTED)
+    assert "Unknown model" in typo.stdout + typo.stderr and "Did you mean aisa/grok-4.5" in typo.stdout + typo.stderr
+    assert fake_aisa.chat_requests()[-1].json["model"] == "grok-4.5"  # nothing was sent for the typo
     assert key_holders(home) == []
 
 
@@ -80,13 +91,7 @@ def test_with_aisa_unreachable_every_command_completes_with_the_curated_catalogu
             assert {AISA.ref(m.id) for m in AISA.models if not m.is_translation} <= set(openclaw.aisa_models(home, env=EXPORTED))
         took[name] = time.monotonic() - started
     started = time.monotonic()
-    if openclaw.version == "2026.3.31":
-        assert openclaw.run("models", "set", "aisa/kimi-k2.5", home=home, env=EXPORTED).returncode == 0
-        turn = openclaw.run("agent", "--local", "--agent", "main", "--message", "hi", "--json", home=home, env=EXPORTED)
-    else:
-        turn = openclaw.run(
-            "infer", "model", "run", "--local", "--model", "aisa/kimi-k2.5", "--prompt", "hi", "--json", home=home, env=EXPORTED
-        )
+    turn = attempt(openclaw, home, "aisa/kimi-k2.5", EXPORTED)
     took["turn"] = time.monotonic() - started
     assert "Unknown model" not in turn.stdout + turn.stderr  # the model resolved; only the network failed
     print(f"OpenClaw {openclaw.version}, AIsa stopped: " + ", ".join(f"{k} {v:.1f} s" for k, v in took.items()))

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from openclaw_aisa.adapters import health
+from openclaw_aisa.native import BUNDLE_FILES
 
 from .conftest import KEY, read_json, write_json
 from .test_native import plugins_row, shim  # noqa: F401  (shim is a fixture)
@@ -92,7 +93,7 @@ def test_a_second_onboarding_leaves_the_plugin_openclaw_already_loads(openclaw, 
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["plugin"]["reinstalled"] is True
     source = home / ".openclaw" / "openclaw-aisa" / "aisa"
-    assert sorted(p.name for p in source.iterdir()) == ["index.js", "openclaw.plugin.json", "package.json"]
+    assert sorted(p.name for p in source.iterdir()) == sorted(BUNDLE_FILES)
     second = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--json", **shim)
     assert second.returncode == 0, second.stderr
     plugin = json.loads(second.stdout)["plugin"]

@@ -7,15 +7,17 @@ import json
 
 import pytest
 
+from openclaw_aisa.catalog import load_catalog
+
 from .conftest import KEY, read_json, write_json
 from .test_merge import SEED_BLOCK
 
 pytestmark = pytest.mark.openclaw
-REFS = {"aisa/qwen3-max", "aisa/qwen-plus-2025-12-01", "aisa/qwen-mt-flash", "aisa/deepseek-v3.1", "aisa/kimi-k2.5"}
+REFS = {f"aisa/{m.id}" for m in load_catalog().providers[0].models}
 ONBOARD = ("onboard", "--auth-choice", "aisa-api-key", "--non-interactive", "--aisa-api-key", KEY)
 
 
-def test_fresh_onboarding_is_valid_and_lists_the_five_refs_with_an_aisa_default(openclaw, our_cli, home):
+def test_fresh_onboarding_is_valid_and_lists_the_catalogues_refs_with_an_aisa_default(openclaw, our_cli, home):
     done = our_cli(*ONBOARD)
     assert done.returncode == 0, done.stderr
     assert openclaw.validate(home)["valid"]

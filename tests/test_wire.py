@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from openclaw_aisa import schema
 from openclaw_aisa.catalog import load_catalog
 
 from .conftest import KEY
@@ -52,7 +53,9 @@ def check_request(body: dict, model: str) -> None:
     assert body["model"] == model, "OpenClaw must send the bare upstream id"
     assert body["stream"] is True
     assert body.get("stream_options", {}).get("include_usage") is True, "without usage OpenClaw reports zero cost"
-    assert "max_tokens" in body and "max_completion_tokens" not in body
+    field = schema.model_entry(AISA, AISA.describe(model))["compat"]["maxTokensField"]  # plugin.toml's, per model
+    other = "max_tokens" if field == "max_completion_tokens" else "max_completion_tokens"
+    assert field in body and other not in body
     assert "temperature" not in body
     assert all(m["role"] != "developer" for m in body["messages"])
 
@@ -65,7 +68,8 @@ def test_each_chat_model_reaches_aisa_with_the_bare_id_and_the_key_from_dotenv(m
     [request] = fake_aisa.chat_requests()
     assert request.headers["authorization"] == f"Bearer {KEY}"
     check_request(request.json, model)
-    assert request.json["max_tokens"] <= AISA.model(model).max_tokens.value
+    sent_budget = request.json.get("max_tokens", request.json.get("max_completion_tokens"))
+    assert sent_budget <= AISA.model(model).max_tokens.value
 
 
 def test_an_agent_turn_with_kimi_sends_system_prompt_and_tools_and_costs_catalogue_prices(openclaw, our_cli, home, fake_aisa):
