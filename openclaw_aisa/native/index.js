@@ -35,11 +35,10 @@ function buildProvider() {
 const family = (id) => familyOf(rules.families, id);
 const familyRow = (id) => ({ cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, ...familyEntry(rules.families, id) });
 
-// Where openclaw-aisa and this plugin keep the list: the state directory OpenClaw itself uses.
+// Where the list is kept: in the state directory OpenClaw itself resolves (OPENCLAW_STATE_DIR, which its
+// --profile sets, else ~/.openclaw; OPENCLAW_PROFILE alone changes nothing there either).
 function cacheFile(env = process.env) {
-  const state = env.OPENCLAW_STATE_DIR?.trim();
-  const profile = env.OPENCLAW_PROFILE?.trim();
-  const dir = state || join(env.OPENCLAW_HOME?.trim() || homedir(), profile ? `.openclaw-${profile}` : ".openclaw");
+  const dir = env.OPENCLAW_STATE_DIR?.trim() || join(env.OPENCLAW_HOME?.trim() || homedir(), ".openclaw");
   return join(dir, "openclaw-aisa", `${providerId}-models.json`);
 }
 
