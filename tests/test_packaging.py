@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from openclaw_aisa.catalog import load_catalog
+
 from .conftest import KEY, mode, read_json
 from .realclaw import sandbox_env
 
@@ -48,7 +50,7 @@ def test_installed_cli_onboards_from_the_packaged_plugin_toml(installed, home):
     assert done.returncode == 0, done.stderr
     assert KEY not in done.stdout + done.stderr
     config = home / ".openclaw" / "openclaw.json"
-    assert len(read_json(config)["models"]["providers"]["aisa"]["models"]) == 5
+    assert len(read_json(config)["models"]["providers"]["aisa"]["models"]) == len(load_catalog().providers[0].models)
     assert mode(config) == 0o600 and mode(home / ".openclaw") == 0o700 and mode(home / ".openclaw" / ".env") == 0o600
 
 
