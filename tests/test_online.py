@@ -490,3 +490,9 @@ def test_doctor_explains_a_402_from_the_balance(run, onboarded, fake_aisa, walle
     done = run("doctor", "--json")
     [finding] = [f for f in done.json["findings"] if f["check"] == "live.payment"]
     assert words in finding["message"] and "request id" in finding["message"]
+
+
+def test_balance_offline_without_a_key_is_one_clear_line(run, home, monkeypatch):
+    monkeypatch.setenv("OPENCLAW_AISA_OFFLINE", "1")
+    done = run("balance")
+    assert done.code == 1 and "OPENCLAW_AISA_OFFLINE is set" in done.err and "internal error" not in done.err

@@ -35,8 +35,8 @@ class Shown:
 def balance(host: Host, env: Mapping[str, str], target: session.Target) -> Shown:
     """One GET /credits/balance with the key OpenClaw would send, bounded by the request budget."""
     s = session.open_session(host, env, target)
-    assert s.key is not None  # open_session refuses a missing key online, and client() refuses offline
-    with s.client(read_timeout=session.VERIFY_TIMEOUT) as client:
+    with s.client(read_timeout=session.VERIFY_TIMEOUT) as client:  # offline: one clear error, before the key is needed
         found = client.balance(retries=1)
+    assert s.key is not None  # open_session refuses a missing key online
     # a spent wallet or key is an answer, not a failure of this command: exit 1 so scripts can tell
     return Shown(s.provider, s.base_url, keys.mask(s.key.value), s.key.source, found, 1 if found.spent else 0)
