@@ -267,6 +267,17 @@ def _check_block(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         if isinstance(m.get("compat"), dict):
             yield from _check_keys(ctx, "compat", m["compat"], f"{where}.compat")
         yield from _check_tokens(ctx, m, where)
+    sparse = [p.ref(m["id"]) for m in _entries(block) if merge.missing_fields(p, m, ctx.openclaw_version)]
+    if sparse:
+        yield Finding(
+            "block.sparse",
+            "warning",
+            f"{', '.join(sparse)} lack{'s' * (len(sparse) == 1)} limits, input, prices or compat (rows as AIsa's guide pastes them): "
+            "OpenClaw then assumes 8,192 output tokens and max_tokens for every model",
+            "fills in what each row lacks from the catalogue (a model it does not list: its family's figures); values you set stay",
+            True,
+            f"{at}.models",
+        )
     drift = [
         p.ref(m["id"])
         for m in _entries(block)
@@ -531,6 +542,9 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
                 True,
                 at,
             )
+    elif keys.profile_pointer(api_key):
+        yield from _check_profile_pointer(ctx, api_key.strip(), var, at)
+        return
     elif _text(api_key):
         yield Finding(
             "key.plaintext",
@@ -576,6 +590,16 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             at,
         )
     winner, value = found[0]
+    if in_config := keys.in_config_env(ctx.config, var):
+        yield Finding(
+            "key.plaintext",
+            "warning",
+            f"{in_config[0]} holds the {p.label} key in plain text in {ctx.where('config')} ({keys.mask(in_config[1])}), "
+            "readable by anything that reads the config (backups, `openclaw config get`, support dumps)",
+            f"left alone (where a secret lives is your decision): `{ctx.onboard} --persist-key` moves it to {ctx.where('dotenv')} (0600)",
+            False,
+            in_config[0],
+        )
     yield from _check_profiles(ctx, var, winner, value, at)
     for where, other in found[1:]:
         if other != value:
@@ -603,13 +627,36 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         )
 
 
+def _check_profile_pointer(ctx: Context, pointer: str, var: str | None, at: str) -> Iterator[Finding]:
+    """AIsa's guide: `"apiKey": "auth:aisa:default"` after `openclaw auth set aisa:default --key ...`.
+    Neither exists in OpenClaw: the string goes out as the key. Fixable when the key is somewhere OpenClaw reads."""
+    p = ctx.provider
+    found = _key_sources(ctx, ctx.config, var) if var else []
+    if found:
+        how = f"replaces it with an env reference to {var} (set in {found[0][0]})"
+    else:
+        how = (
+            f"left alone (no key found): `{ctx.onboard} --{p.id}-api-key KEY` saves the key to {ctx.where('dotenv')} (0600) "
+            "and references it"
+        )
+    yield Finding(
+        "key.pointer",
+        "error",
+        f'apiKey is "{pointer}" (from {p.label}\'s setup guide): no OpenClaw version resolves it, so that text is sent as the key '
+        f"and every request fails with 401; `openclaw auth set`, which the guide pairs with it, exists in no OpenClaw version",
+        how,
+        bool(found),
+        at,
+    )
+
+
 def _check_flat_env(ctx: Context) -> Iterator[Finding]:
     target = ctx.openclaw_version
     broken = schema_version(target) == "2026.9.6"
     for var in ctx.provider.env_vars:
         if isinstance(merge.dig(ctx.config, "env", var), str):
             when = f"OpenClaw {target} refuses the whole config" if broken else "OpenClaw 2026.9.6 and later refuse the whole config"
-            movable = _flat_env_movable(ctx.config["env"], var)
+            movable = merge.flat_env_movable(ctx.config["env"], var)
             yield Finding(
                 "key.flat-env",
                 "error" if broken else "warning",
@@ -629,7 +676,7 @@ def _fix_key(edit: merge.Edit, ctx: Context) -> None:
     if ctx.openclaw_version and (named := key_var(api_key)) and api_key != (preferred := key_ref(named, ctx.openclaw_version)):
         block["apiKey"] = preferred
         edit.change(at, f"apiKey: {_key_form(api_key)} -> {_key_form(preferred)}")
-    elif api_key is None and var and not _auth_profile(edit.config, p.id) and _key_sources(ctx, edit.config, var):
+    elif (api_key is None and not _auth_profile(edit.config, p.id) or keys.profile_pointer(api_key)) and var and _key_sources(ctx, edit.config, var):
         block["apiKey"] = key_ref(var, ctx.openclaw_version)
         edit.change(at, f"apiKey set: {_key_form(block['apiKey'])}", created=True)
 
@@ -638,19 +685,9 @@ def _key_form(api_key: Any) -> str:
     return f'"{api_key}"' if isinstance(api_key, str) else f"env reference to {api_key.get('id')}"
 
 
-def _flat_env_movable(env: Any, var: str) -> bool:
-    """env.VAR can move to env.vars.VAR without losing a value: vars has none, or the same one."""
-    vars_ = env.get("vars") if isinstance(env, dict) else None
-    return vars_ is None or (isinstance(vars_, dict) and vars_.get(var, env[var]) == env[var])
-
-
 def _fix_flat_env(edit: merge.Edit, ctx: Context) -> None:
-    env = edit.config.get("env")
     for var in ctx.provider.env_vars:
-        if isinstance(env, dict) and isinstance(env.get(var), str) and _flat_env_movable(env, var):
-            value = env.pop(var)
-            env.setdefault("vars", {})[var] = value
-            edit.change(f"env.{var}", f"moved env.{var} to env.vars.{var}")
+        merge.settle_env_key(edit, var)
 
 
 # --- permissions ------------------------------------------------------------------------------------
@@ -1002,8 +1039,9 @@ _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ..
     (frozenset({"block.missing-field"}), _fix_fields),
     (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),
     (frozenset({"block.rejected-key"}), _fix_rejected_keys),
+    (frozenset({"block.sparse"}), lambda edit, ctx: merge.fill_missing(edit, ctx.provider, _entries(_block(edit.config, ctx.provider.id)), ctx.openclaw_version)),
     (frozenset({"tokens.thinking"}), _fix_tokens),
-    (frozenset({"key.template", "key.missing"}), _fix_key),
+    (frozenset({"key.template", "key.missing", "key.pointer"}), _fix_key),
     (frozenset({"key.flat-env"}), _fix_flat_env),
     (frozenset({"ref.translation", "ref.alias", "ref.deprecated", "ref.not-configured"}), _fix_refs),
     (frozenset({"allow.missing"}), _fix_allowlist),

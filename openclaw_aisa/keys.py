@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from typing import Any
 
 from .errors import UsageError
 from .types import StoredProfile, record
@@ -16,7 +17,8 @@ from .types import StoredProfile, record
 _PREFIX = re.compile(r"^(?:[a-z]{2,4}-){1,2}")
 _UNSAFE = re.compile(r"[\s\"'`#\\$\x00-\x1f\x7f]")
 
-SOURCES = ("flag", "stdin", "environment", ".env", "prompt")
+SOURCES = ("flag", "stdin", "environment", ".env", "config env", "prompt")
+CONFIG_ENV = "config env"  # a key in the config's env block: OpenClaw applies it when the variable is unset elsewhere
 
 
 @record
@@ -34,6 +36,25 @@ class Key:
     def typed(self) -> bool:
         """Given on this run (flag, stdin, prompt) rather than found where OpenClaw already looks."""
         return self.source in ("flag", "stdin", "prompt")
+
+
+def in_config_env(config: Any, var: str) -> tuple[str, str] | None:
+    """(path, value) of `var` in the config's env block: `env.vars.VAR` (valid everywhere), else the flat
+    `env.VAR` of AIsa's guide (3.31 and 5.28 apply it; 9.6 refuses the whole config for it)."""
+    env = config.get("env") if isinstance(config, dict) else None
+    if not isinstance(env, dict):
+        return None
+    vars_ = env.get("vars")
+    for path, value in ((f"env.vars.{var}", vars_.get(var) if isinstance(vars_, dict) else None), (f"env.{var}", env.get(var))):
+        if isinstance(value, str) and value.strip():
+            return path, value.strip()
+    return None
+
+
+def profile_pointer(value: Any) -> bool:
+    """`"auth:aisa:default"`: AIsa's guide's apiKey, meant to point at a stored profile. No OpenClaw version
+    resolves it, so it is sent as the key itself and AIsa answers 401."""
+    return isinstance(value, str) and value.strip().lower().startswith("auth:")
 
 
 def mask(key: str) -> str:

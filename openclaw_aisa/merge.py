@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import keys
 from .errors import ConfigError, UsageError
 from .refs import close_matches, refuse_alias
 from .schema import (
@@ -81,6 +82,8 @@ class Options:
     refresh_models: bool = False  # rewrite catalogue models' metadata from the catalogue
     openclaw_version: str | None = None  # the OpenClaw written for; None: unknown
     profiles_off: str | None = None  # why OpenClaw's own stored profiles must be switched off (auth.order.<id>: [])
+    env_var: str | None = None  # the provider's key variable, settled in the config's env block
+    key_moved: str | None = None  # the key now saved in .env: the same value in the env block goes
 
 
 @dataclass
@@ -192,6 +195,8 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     wanted = {m["id"] for m in block["models"]}
     add_to_allowlist(edit, [provider.ref(i) for i in configured if i in wanted])
     _warn_translation_in_use(edit, provider)
+    if options.env_var:
+        settle_env_key(edit, options.env_var, options.key_moved)
     if options.profiles_off and dig(edit.config, "auth", "order", pid) != []:
         edit.ensure("auth.order")[pid] = []
         edit.change(f"auth.order.{pid}", f"auth.order.{pid}: [] ({options.profiles_off})", created=True)
@@ -217,10 +222,11 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
     if "apiKey" not in existing:
         existing["apiKey"] = block["apiKey"]
         edit.change(f"{at}.apiKey", f"{at}.apiKey set: {_describe_key(block['apiKey'])}", created=True)
-    elif options.replace_key and existing["apiKey"] != block["apiKey"]:
+    elif (options.replace_key or keys.profile_pointer(existing["apiKey"])) and existing["apiKey"] != block["apiKey"]:
         before = _describe_key(existing["apiKey"])
+        why = "the key given now" if options.replace_key else "no OpenClaw resolves that pointer: it would be sent as the key"
         existing["apiKey"] = block["apiKey"]
-        edit.change(f"{at}.apiKey", f"{at}.apiKey: {before} -> {_describe_key(block['apiKey'])} (the key given now)")
+        edit.change(f"{at}.apiKey", f"{at}.apiKey: {before} -> {_describe_key(block['apiKey'])} ({why})")
 
     if "baseUrl" not in existing or (options.base_url and existing["baseUrl"] != block["baseUrl"]):
         edit.change(
@@ -231,6 +237,7 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
         existing["api"] = block["api"]
         edit.change(f"{at}.api", f"{at}.api set to {block['api']}", created=True)
 
+    fill_missing(edit, provider, models, options.openclaw_version)
     have = {m["id"]: m for m in models}
     added = [copy_json(m) for m in block["models"] if m["id"] not in have]
     if added:
@@ -261,6 +268,31 @@ def _merge_provider(edit: Edit, provider: Provider, existing: dict[str, Any], bl
             f"({', '.join(drift)}); `openclaw-aisa onboard --refresh-models` updates them, `--dry-run` shows how"
         )
     return renames
+
+
+def missing_fields(provider: Provider, m: dict[str, Any], version: str | None = None) -> dict[str, Any]:
+    """What a configured row lacks of its entry (curated, else its family's figures): AIsa's guide
+    pastes rows with an id and a name only, which OpenClaw then runs with its own defaults
+    (8,192 output tokens, max_tokens for every model, no context size)."""
+    wanted = new_model_entry(provider, m["id"].removeprefix(f"{provider.id}/"), version)
+    out = {k: wanted[k] for k in CATALOGUE_FIELDS if k in wanted and k not in m}
+    compat = m.get("compat")
+    if isinstance(wanted.get("compat"), dict) and (compat is None or isinstance(compat, dict)):
+        if extra := {k: v for k, v in wanted["compat"].items() if k not in (compat or {})}:
+            out["compat"] = extra
+    return out
+
+
+def fill_missing(edit: Edit, provider: Provider, models: list[Any], version: str | None = None) -> None:
+    """Add what each row lacks (never changing a value the user set), one change per row."""
+    for m in models:
+        if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not (extra := missing_fields(provider, m, version)):
+            continue
+        for k, v in extra.items():
+            m[k] = {**(m.get("compat") or {}), **copy_json(v)} if k == "compat" else copy_json(v)
+        what = ", ".join(sorted(k if k != "compat" else f"compat.{c}" for k in extra for c in (extra[k] if k == "compat" else [k])))
+        source = "the catalogue" if provider.model(m["id"].removeprefix(f"{provider.id}/")) else "its family's figures"
+        edit.change(f"models.providers.{provider.id}.models", f"{provider.ref(m['id'])}: filled {what} from {source}")
 
 
 def field_diffs(mine: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
@@ -355,6 +387,8 @@ def _describe_key(value: Any) -> str:
         return f"env reference to {value.get('id')}"
     if isinstance(value, str) and template_var(value):
         return f"template {value}"
+    if keys.profile_pointer(value):
+        return f'"{value.strip()}"'
     return "an inline key" if isinstance(value, str) else "a secret reference"
 
 
@@ -416,6 +450,36 @@ def _check_ref(provider: Provider, configured: list[str], ref: str) -> None:
     if model and model.is_translation:
         chat = [provider.ref(m.id) for m in provider.models if not m.is_translation]
         raise UsageError(f"{ref} is a translation model (one turn, no tools) and cannot drive an agent; choose {', '.join(chat)}")
+
+
+def flat_env_movable(env: Any, var: str) -> bool:
+    """env.VAR can move to env.vars.VAR without losing a value: vars has none, or the same one."""
+    vars_ = env.get("vars") if isinstance(env, dict) else None
+    return vars_ is None or (isinstance(vars_, dict) and vars_.get(var, env[var]) == env[var])
+
+
+def settle_env_key(edit: Edit, var: str, moved: str | None = None) -> None:
+    """The key in the config's env block, put right: gone when `moved` (the same key now in .env, which
+    OpenClaw reads first), else the flat `env.VAR` of AIsa's guide moved to `env.vars.VAR` (9.6 refuses
+    the flat form). A different key is never dropped: that is left to the user, with a note."""
+    env = edit.get("env")
+    if not isinstance(env, dict):
+        return
+    vars_ = env.get("vars")
+    for holder, path in ((vars_, f"env.vars.{var}"), (env, f"env.{var}")):
+        if moved and isinstance(holder, dict) and isinstance(holder.get(var), str) and holder[var].strip() == moved:
+            del holder[var]
+            edit.change(path, f"removed {path} from the config: the same key now lives in the .env file (0600)")
+    if isinstance(vars_, dict) and not vars_ and moved:
+        del env["vars"]
+    if isinstance(env.get(var), str):
+        if flat_env_movable(env, var):
+            env.setdefault("vars", {})[var] = env.pop(var)
+            edit.change(f"env.{var}", f"moved env.{var} to env.vars.{var} (OpenClaw 2026.9.6 refuses the flat form)")
+        else:
+            edit.note(f"env.{var} and env.vars.{var} hold different keys and OpenClaw 2026.9.6 refuses the flat one: delete the stale one")
+    if not env and moved:
+        del edit.config["env"]
 
 
 def point_primary(edit: Edit, ref: str) -> None:

@@ -152,7 +152,7 @@ def test_a_compat_key_at_model_level_moves_into_compat():
     fixed, _ = repaired(context(config), "block.compat-outside")
     model = entry(fixed.config, "qwen3-max")
     assert "supportsDeveloperRole" not in model and "maxTokensField" not in model
-    assert model["compat"] == {"supportsDeveloperRole": False, "maxTokensField": "max_completion_tokens"}
+    assert model["compat"] == {"supportsDeveloperRole": False, "maxTokensField": "max_completion_tokens", "supportsUsageInStreaming": True}
 
 
 def test_a_compat_key_at_model_level_that_the_target_rejects_even_in_compat_is_dropped():
@@ -274,7 +274,7 @@ def test_a_kimi_the_catalogue_does_not_describe_is_told_its_budget_but_not_given
     found = diagnose(context(config))
     finding = the(found, "tokens.thinking")
     assert (finding.level, finding.fixable) == ("warning", False) and "16384" in finding.fix
-    assert doctor.fix(context(config), found).config == config
+    assert entry(doctor.fix(context(config), found).config, "kimi-k3")["maxTokens"] == 4096
 
 
 def test_a_thinking_model_without_max_tokens_counts_as_too_small_and_a_non_thinking_one_is_fine():
@@ -354,7 +354,30 @@ def test_a_key_only_in_the_shell_is_a_warning_that_the_gateway_will_not_see_it()
 def test_a_key_in_the_configs_env_vars_resolves():
     config = onboarded({"env": {"vars": {"AISA_API_KEY": KEY}}})
     found = diagnose(context(config, dotenv={}))
-    assert checks(found) == ["key.source"] and "the config's env.vars" in found[0].message
+    assert checks(found) == ["key.plaintext", "key.source"] and "the config's env.vars" in found[1].message
+    plain = the(found, "key.plaintext")
+    assert plain.path == "env.vars.AISA_API_KEY" and "sk-aisa-…" in plain.message and "--persist-key" in plain.fix
+    assert not plain.fixable  # where a secret lives is the user's choice: onboard --persist-key moves it
+
+
+def test_the_guides_profile_pointer_is_an_error_replaced_by_a_reference_when_a_key_is_found():
+    config = onboarded()
+    aisa_block(config)["apiKey"] = "auth:aisa:default"
+    fixed, _ = repaired(context(config), "key.pointer")
+    assert aisa_block(fixed.config)["apiKey"] == ENV_REF
+    found = diagnose(context(config, dotenv={}))
+    pointer = the(found, "key.pointer")
+    assert not pointer.fixable and "openclaw auth set" in pointer.message and "onboard" in pointer.fix
+    assert "key.plaintext" not in checks(found)  # the pointer is no key: nothing to mask or move
+
+
+def test_rows_as_the_guide_pastes_them_get_what_they_lack_and_keep_what_they_have():
+    config = onboarded()
+    aisa_block(config)["models"] = [{"id": "kimi-k2.5", "name": "Kimi K2.5"}, {"id": "grok-4.5", "name": "Grok", "maxTokens": 4096}]
+    fixed, _ = repaired(context(config), "block.sparse")
+    kimi, grok = aisa_block(fixed.config)["models"][:2]  # (and the primary, qwen3-max, added: a ref names it)
+    assert kimi["contextWindow"] == 262144 and kimi["compat"]["maxTokensField"] == "max_tokens"
+    assert grok["name"] == "Grok" and grok["maxTokens"] == 4096 and grok["contextWindow"] == 256000
 
 
 def test_a_key_from_a_file_or_exec_secret_provider_is_a_fact():
@@ -392,7 +415,8 @@ def test_a_users_tuned_entry_wins_over_a_copied_seed_entry_for_the_same_model():
     config = onboarded()
     aisa_block(config)["models"] = [copy.deepcopy(SEED_BLOCK["models"][1]), tuned]
     fixed, _ = repaired(context(config), "block.prefixed-id")
-    assert [m for m in aisa_block(fixed.config)["models"] if m["id"] == "kimi-k2.5"] == [tuned]
+    [kept] = [m for m in aisa_block(fixed.config)["models"] if m["id"] == "kimi-k2.5"]
+    assert kept == {**kept, **tuned}  # the tuned entry (its values; what it lacked filled in), not the seed's copy
 
 
 # --- permissions -------------------------------------------------------------------------------------
@@ -614,7 +638,7 @@ def test_fix_repairs_everything_at_once_and_a_second_fix_changes_nothing():
     ctx = context(everything_wrong(), "2026.9.6", modes={"state_dir": 0o755, "config": 0o644, "dotenv": 0o644})
     fixed = doctor.fix(ctx, diagnose(ctx))
     again = diagnose(doctor.after(ctx, fixed))
-    assert [f.check for f in again if f.level != "info"] == []
+    assert [f.check for f in again if f.level != "info"] == ["key.plaintext"]  # env.vars: moving a secret out is onboard's, asked
     assert doctor.fix(doctor.after(ctx, fixed), again).config == fixed.config
     assert fixed.config["agents"]["defaults"]["model"] == {
         "primary": "aisa/qwen3-max",

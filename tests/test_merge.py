@@ -182,7 +182,11 @@ def test_user_edited_models_are_kept_and_missing_ids_appended(host):
     }
     merged = apply(host, config)
     models = merged.config["models"]["providers"]["aisa"]["models"]
-    assert models[0] == mine and models[1] == extra
+    assert models[0] == {**models[0], **mine} and models[1] == {**models[1], **extra}  # every value the user set kept
+    assert models[0]["contextWindow"] == 262144 and models[1]["maxTokens"] == 32768  # what each row lacked, filled
+    filled = [c.summary for c in merged.changes if "filled" in c.summary]
+    assert filled[0].startswith("aisa/kimi-k2.5: filled compat.maxTokensField") and "from the catalogue" in filled[0]
+    assert filled[1].endswith("from its family's figures")
     assert [m["id"] for m in models[2:]] == [i for i in CATALOGUE_IDS if i != "kimi-k2.5"]
     assert any("--refresh-models" in n for n in merged.notes)
 

@@ -48,10 +48,9 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     base_url = check_base_url(args.base_url) if args.base_url else None
     key = _key(args, host, env, choice, console)
     persist = args.persist_key
-    if key.source == "environment" and not persist and args.secret_input_mode == "ref" and console.interactive:
-        persist = console.confirm(
-            f"Save the key to {onboard.dotenv_path(env, args.profile)} (0600) so OpenClaw's Gateway service sees it too?"
-        )
+    if onboard.movable(key) and not persist and args.secret_input_mode == "ref" and console.interactive:
+        why = "so OpenClaw's Gateway service sees it too" if key.source == "environment" else "out of the config's env block"
+        persist = console.confirm(f"Save the key to {onboard.dotenv_path(env, args.profile)} (0600) {why}?")
     request = onboard.Request(
         choice=choice.id,
         key=key,
@@ -104,7 +103,9 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
     for note in committed.merged.notes:
         console.say(f"  note: {note}")
     stored = result.stored
-    where = {"environment only": "kept in your environment only"}.get(stored, f"saved in {stored}")
+    where = {"environment only": "kept in your environment only", "config env block": "kept in the config's env block"}.get(
+        stored, f"saved in {stored}"
+    )
     plaintext = plan.request.secret_mode == "plaintext"
     console.say(
         f"Key {key.masked} (from {key.source}) {where}; the config {'holds it inline' if plaintext else f'reads it from {plan.choice.env_var}'}."

@@ -46,14 +46,23 @@ class Request:
 
 
 def stored_key(host: Host, env: Mapping[str, str], profile: str | None, choice: AuthChoice) -> keys.Key | None:
-    """The key the environment or the state dir's .env already holds (first wins), if any."""
-    what = choice.label
+    """The key OpenClaw itself would find, in its order (first wins): the environment, the state dir's
+    .env, the config's env block (where AIsa's guide puts it), if any."""
+    what, loc = choice.label, paths.locate(env, profile)
     if env.get(choice.env_var, "").strip():
         return keys.Key(keys.clean(env[choice.env_var], f"{what} in ${choice.env_var}"), "environment")
-    dotenv = store.read_dotenv(paths.locate(env, profile).dotenv)[2]
+    dotenv = store.read_dotenv(loc.dotenv)[2]
     if dotenv.get(choice.env_var, "").strip():
         return keys.Key(keys.clean(dotenv[choice.env_var], f"{what} in .env"), ".env")
+    if found := keys.in_config_env(store.read_checked(loc.config).data, choice.env_var):
+        return keys.Key(keys.clean(found[1], f"{what} in the config's {found[0]}"), keys.CONFIG_ENV)
     return None
+
+
+def movable(key: keys.Key) -> bool:
+    """A key found where the Gateway service may not see it (the shell) or in the config in plain text:
+    onboarding offers to save it to the .env (0600)."""
+    return key.source in ("environment", keys.CONFIG_ENV)
 
 
 def dotenv_path(env: Mapping[str, str], profile: str | None) -> Path:
@@ -130,7 +139,10 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     off = None
     if stale and target is not None and schema.since(target) < schema.since(PROFILE_LOGOUT_SINCE):
         off = f"OpenClaw {target} sends the key its own onboarding stored in {', '.join(stale)} before this one, and has no command to remove it"
+    persist = request.secret_mode == "ref" and (key.typed or (movable(key) and request.persist))
     options = merge.Options(
+        env_var=choice.env_var,
+        key_moved=key.value if persist else None,
         profiles_off=off,
         primary=request.primary,
         base_url=request.base_url,
@@ -139,11 +151,14 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
         openclaw_version=target,
     )
     merged = merge.apply_auth(first.data, provider, auth, options)
-    persist = request.secret_mode == "ref" and (key.typed or (key.source == "environment" and request.persist))
     new_dotenv = set_var(dotenv_raw or b"", choice.env_var, key.value, str(loc.dotenv)) if persist else dotenv_raw or b""
     if request.secret_mode == "plaintext":
         warnings.append(
             f"the key is stored in plain text in the config; the default (--secret-input-mode ref) keeps it in {loc.dotenv} (0600)"
+        )
+    elif key.source == keys.CONFIG_ENV and not persist:
+        warnings.append(
+            f"the key stays in plain text in the config's env block; run again with --persist-key to move it to {loc.dotenv} (0600)"
         )
     elif key.source == "environment" and not persist:
         warnings.append(
@@ -222,7 +237,9 @@ class Onboarded:
         p = self.plan
         if p.request.secret_mode == "plaintext":
             return "config (plain text)"
-        return str(p.loc.dotenv) if p.persist or p.request.key.source == ".env" else "environment only"
+        if p.persist or p.request.key.source == ".env":
+            return str(p.loc.dotenv)
+        return "config env block" if p.request.key.source == keys.CONFIG_ENV else "environment only"
 
     @property
     def primary(self) -> str | None:

@@ -55,7 +55,8 @@ def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = N
 
 
 def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str, str], dotenv: Mapping[str, str]) -> keys.Key | None:
-    """The key OpenClaw would send: an inline one as is; a reference from the environment, else the .env."""
+    """The key OpenClaw would send: an inline one as is; a reference from the environment, else the .env,
+    else the config's own env block (OpenClaw applies `env.vars` only to variables still unset)."""
     api_key = schema.dig(config, "models", "providers", provider.id, "apiKey")
     var = provider.env_vars[0] if provider.env_vars else None
     if isinstance(api_key, dict) and api_key.get("source") == "env" and isinstance(api_key.get("id"), str):
@@ -68,6 +69,8 @@ def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str,
         return keys.Key(env[var].strip(), "environment")
     if var and dotenv.get(var, "").strip():
         return keys.Key(dotenv[var].strip(), ".env")
+    if var and (found := keys.in_config_env(config, var)):
+        return keys.Key(found[1], keys.CONFIG_ENV)
     return None
 
 
