@@ -123,7 +123,13 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             for k, extra in enumerate(m.compat_since):
                 if parse_version(extra.since) is None:
                     fail(f"{at}.models[{j}] ({m.id}).compat_since[{k}].since", f"{extra.since!r} is not an OpenClaw version like 2026.9.6")
+        shorthands = [m.shorthand for m in p.models if m.shorthand]
         for j, m in enumerate(p.models):
+            if m.shorthand and (shorthands.count(m.shorthand) > 1 or m.shorthand in ids or m.is_translation):
+                fail(
+                    f"{at}.models[{j}] ({m.id}).shorthand",
+                    f"{m.shorthand!r} must be unique, not a model id, and not on a translation model",
+                )
             if m.deprecated and m.deprecated.id not in ids:
                 fail(f"{at}.models[{j}] ({m.id}).deprecated.id", f"{m.deprecated.id!r} is not one of its models")
         default = p.model(p.default_model)

@@ -676,7 +676,11 @@ def _fix_key(edit: merge.Edit, ctx: Context) -> None:
     if ctx.openclaw_version and (named := key_var(api_key)) and api_key != (preferred := key_ref(named, ctx.openclaw_version)):
         block["apiKey"] = preferred
         edit.change(at, f"apiKey: {_key_form(api_key)} -> {_key_form(preferred)}")
-    elif (api_key is None and not _auth_profile(edit.config, p.id) or keys.profile_pointer(api_key)) and var and _key_sources(ctx, edit.config, var):
+    elif (
+        (api_key is None and not _auth_profile(edit.config, p.id) or keys.profile_pointer(api_key))
+        and var
+        and _key_sources(ctx, edit.config, var)
+    ):
         block["apiKey"] = key_ref(var, ctx.openclaw_version)
         edit.change(at, f"apiKey set: {_key_form(block['apiKey'])}", created=True)
 
@@ -975,6 +979,28 @@ def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
 
 
 def _check_plugin(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    pid, plugins = ctx.provider.id, ctx.config.get("plugins")
+    allow, deny = merge.dig(plugins, "allow"), merge.dig(plugins, "deny")
+    installed = ctx.plugin_stale is not None or isinstance(merge.dig(plugins, "entries", pid), dict)
+    if installed and isinstance(allow, list) and allow and pid not in allow:
+        yield Finding(
+            "plugin.blocked",
+            "warning",
+            f"plugins.allow lists {len(allow)} plugin(s) and not {pid}: OpenClaw does not load the native {pid} plugin, so its own "
+            f"commands do not know {ctx.provider.label} (`openclaw onboard --auth-choice`, the env var alone, served ids outside the config)",
+            f"adds {pid} to plugins.allow",
+            True,
+            "plugins.allow",
+        )
+    if installed and isinstance(deny, list) and pid in deny:
+        yield Finding(
+            "plugin.blocked",
+            "warning",
+            f"plugins.deny names {pid}: OpenClaw does not load the native {pid} plugin",
+            f"left alone (a deny is a deliberate choice): remove {pid} from plugins.deny to use it",
+            False,
+            "plugins.deny",
+        )
     if ctx.plugin_stale:
         yield Finding(
             "plugin.stale",
@@ -1039,11 +1065,15 @@ _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ..
     (frozenset({"block.missing-field"}), _fix_fields),
     (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),
     (frozenset({"block.rejected-key"}), _fix_rejected_keys),
-    (frozenset({"block.sparse"}), lambda edit, ctx: merge.fill_missing(edit, ctx.provider, _entries(_block(edit.config, ctx.provider.id)), ctx.openclaw_version)),
+    (
+        frozenset({"block.sparse"}),
+        lambda edit, ctx: merge.fill_missing(edit, ctx.provider, _entries(_block(edit.config, ctx.provider.id)), ctx.openclaw_version),
+    ),
     (frozenset({"tokens.thinking"}), _fix_tokens),
     (frozenset({"key.template", "key.missing", "key.pointer"}), _fix_key),
     (frozenset({"key.flat-env"}), _fix_flat_env),
     (frozenset({"ref.translation", "ref.alias", "ref.deprecated", "ref.not-configured"}), _fix_refs),
     (frozenset({"allow.missing"}), _fix_allowlist),
+    (frozenset({"plugin.blocked"}), lambda edit, ctx: merge.allow_plugin(edit, ctx.provider.id)),
     (frozenset({"temp.model", "temp.defaults"}), _fix_temperature),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import UsageError
 from .types import StoredProfile, record
@@ -51,7 +51,7 @@ def in_config_env(config: Any, var: str) -> tuple[str, str] | None:
     return None
 
 
-def profile_pointer(value: Any) -> bool:
+def profile_pointer(value: Any) -> TypeGuard[str]:
     """`"auth:aisa:default"`: AIsa's guide's apiKey, meant to point at a stored profile. No OpenClaw version
     resolves it, so it is sent as the key itself and AIsa answers 401."""
     return isinstance(value, str) and value.strip().lower().startswith("auth:")

@@ -77,6 +77,7 @@ class Options:
     """What the user asked of onboarding beyond the key (primary, base URL, refreshes, target version)."""
 
     primary: str | None = None  # --primary REF
+    fallbacks: tuple[str, ...] = ()  # --fallbacks REF,REF: appended after the user's own
     base_url: str | None = None  # --base-url URL: replaces an existing baseUrl
     replace_key: bool = False  # a key was given on this run: the config must lead to it
     refresh_models: bool = False  # rewrite catalogue models' metadata from the catalogue
@@ -192,8 +193,10 @@ def apply_auth(config: dict[str, Any], provider: Provider, result: AuthResult, o
     rename_refs(edit, renames)
     configured = [m["id"] for m in edit.get(f"models.providers.{pid}.models", list) or [] if isinstance(m, dict)]
     _set_primary_if_needed(edit, provider, configured, options.primary, result.default_model)
+    add_fallbacks(edit, provider, configured, options.fallbacks)
     wanted = {m["id"] for m in block["models"]}
     add_to_allowlist(edit, [provider.ref(i) for i in configured if i in wanted])
+    add_shorthands(edit, provider, configured)
     _warn_translation_in_use(edit, provider)
     if options.env_var:
         settle_env_key(edit, options.env_var, options.key_moved)
@@ -482,6 +485,21 @@ def settle_env_key(edit: Edit, var: str, moved: str | None = None) -> None:
         del edit.config["env"]
 
 
+def allow_plugin(edit: Edit, plugin_id: str) -> None:
+    """Add a plugin to an exclusive `plugins.allow` (a non-empty list: OpenClaw loads only what it names);
+    never start one, which would switch off every other plugin."""
+    allow = edit.get("plugins.allow", list)
+    if allow and plugin_id not in allow:
+        allow.append(plugin_id)
+        edit.change("plugins.allow", f"added {plugin_id} to plugins.allow (OpenClaw loads only the plugins that list names)")
+
+
+def allowing_plugin(config: dict[str, Any], plugin_id: str) -> Merged:
+    edit = Edit(copy_json(config))
+    allow_plugin(edit, plugin_id)
+    return edit.done()
+
+
 def point_primary(edit: Edit, ref: str) -> None:
     """Make `ref` the primary, in the form (string or object) the config has; fallbacks stay."""
     model = edit.get("agents.defaults.model", (str, dict))
@@ -535,6 +553,52 @@ def _warn_translation_in_use(edit: Edit, provider: Provider) -> None:
             edit.notes.append(
                 f"{ref} is a translation model but is set as primary or fallback; agents will fail with it (openclaw-aisa models set {provider.ref(provider.default_model)})"
             )
+
+
+def add_shorthands(edit: Edit, provider: Provider, configured: list[str]) -> None:
+    """`/model kimi`: the catalogue's shorthands as aliases in agents.defaults.models, only where that map
+    is already an allowlist (a first entry would switch one on), never over an alias the user set or uses."""
+    models = edit.get("agents.defaults.models")
+    if not models:
+        return
+    taken = {e["alias"].strip().lower() for e in models.values() if isinstance(e, dict) and isinstance(e.get("alias"), str)}
+    added = []
+    for model in provider.models:
+        ref, entry = provider.ref(model.id), models.get(provider.ref(model.id))
+        if model.shorthand and model.id in configured and isinstance(entry, dict) and "alias" not in entry and model.shorthand not in taken:
+            entry["alias"] = model.shorthand
+            taken.add(model.shorthand)
+            added.append(f"{model.shorthand} -> {ref}")
+    if added:
+        edit.change("agents.defaults.models", f"aliases for /model: {', '.join(added)}")
+
+
+def _our_shorthand(provider: Provider, ref: str) -> dict[str, str] | None:
+    model = provider.model(split_ref(ref)[1])
+    return {"alias": model.shorthand} if model and model.shorthand else None
+
+
+def add_fallbacks(edit: Edit, provider: Provider, configured: list[str], refs: Iterable[str]) -> None:
+    """Append fallbacks after the user's own (kept, in their order); the primary and repeats are skipped.
+    A ref of this provider must name a configured chat model: a translation model fails agent turns."""
+    refs = _dedupe(refs)
+    if not refs:
+        return
+    for ref in refs:
+        _check_ref(provider, configured, ref)
+    model = edit.get("agents.defaults.model", (str, dict))
+    primary = current_primary(edit.config)
+    if isinstance(model, str):  # the string form has no fallbacks: the object form keeps the same primary
+        edit.config["agents"]["defaults"]["model"] = model = {"primary": model}
+    current = edit.get("agents.defaults.model.fallbacks", list) if model is not None else None
+    have = list(current or [])
+    new = [r for r in refs if r not in have and r != primary]
+    if not new:
+        return
+    edit.ensure("agents.defaults.model")["fallbacks"] = have + new
+    kept = f" after your {', '.join(have)}" if have else ""
+    edit.change("agents.defaults.model.fallbacks", f"fallbacks: added {', '.join(new)}{kept}", created=current is None)
+    add_to_allowlist(edit, new)
 
 
 def set_primary(config: dict[str, Any], provider: Provider, ref: str) -> Merged:
@@ -674,7 +738,7 @@ def remove_provider(config: dict[str, Any], provider: Provider, *, primary: str 
     allow = edit.get("agents.defaults.models")
     if allow:
         ours = [k for k in allow if k.startswith(prefix)]
-        gone = [k for k in ours if not allow[k]]  # an entry with an alias or params is the user's: it stays
+        gone = [k for k in ours if not allow[k] or allow[k] == _our_shorthand(provider, k)]  # the user's alias or params stay
         if len(gone) == len(allow) and "agents.defaults.models" not in created:
             gone = []  # emptied, the allowlist would allow every model: the user's restriction stays as it was
         for k in gone:

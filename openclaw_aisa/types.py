@@ -127,6 +127,7 @@ class Model:
     compat_since: tuple[VersionedCompat, ...] = ()
     notes: str = ""
     deprecated: Successor | None = None
+    shorthand: str | None = None  # `/model kimi`: the alias onboarding writes where it restricts nothing
 
     @property
     def is_translation(self) -> bool:

@@ -533,7 +533,7 @@ def test_an_agent_wide_temperature_is_switched_off_for_kimi_where_an_allowlist_i
     finding = the(diagnose(context(config, "2026.9.6")), "temp.defaults")
     assert (finding.level, finding.fixable) == ("error", True)  # error: Kimi is the primary
     fixed, _ = repaired(context(config, "2026.9.6"), "temp.defaults")
-    assert fixed.config["agents"]["defaults"]["models"]["aisa/kimi-k2.5"] == {"params": {"temperature": None}}
+    assert fixed.config["agents"]["defaults"]["models"]["aisa/kimi-k2.5"] == {"alias": "kimi", "params": {"temperature": None}}
     assert fixed.config["agents"]["defaults"]["params"] == {"temperature": 0.2}
 
 
@@ -737,3 +737,31 @@ def test_a_deprecated_model_still_served_is_a_warning_and_fix_moves_every_ref_to
     fixed, _ = repaired(ctx, "ref.deprecated")
     assert fixed.config["agents"]["defaults"]["model"] == {"primary": "aisa/kimi-k2.5", "fallbacks": ["aisa/qwen3-max"]}
     assert "deepseek-v3.1" in [m["id"] for m in fixed.config["models"]["providers"]["aisa"]["models"]]  # still served: the row stays
+
+
+# --- the native plugin OpenClaw may not load ------------------------------------------------------------------
+
+
+def test_an_exclusive_plugins_allow_without_aisa_is_found_and_fix_adds_aisa_keeping_the_others():
+    config = onboarded({"plugins": {"allow": ["telegram", "memory-core"], "entries": {"aisa": {"enabled": True}}}})
+    fixed, _ = repaired(context(config), "plugin.blocked")
+    assert fixed.config["plugins"]["allow"] == ["telegram", "memory-core", "aisa"]
+    assert fixed.config["plugins"]["entries"] == {"aisa": {"enabled": True}}
+
+
+@pytest.mark.parametrize(
+    "plugins",
+    [
+        {"entries": {"aisa": {"enabled": True}}},  # no allowlist: everything loads
+        {"allow": [], "entries": {"aisa": {"enabled": True}}},  # an empty one restricts nothing
+        {"allow": ["telegram"]},  # our plugin is not installed: nothing to unblock
+    ],
+)
+def test_no_plugin_finding_where_the_plugin_loads_or_is_not_installed(plugins):
+    assert "plugin.blocked" not in checks(diagnose(context(onboarded({"plugins": plugins}))))
+
+
+def test_a_deny_naming_aisa_is_a_warning_left_alone():
+    config = onboarded({"plugins": {"deny": ["aisa"], "entries": {"aisa": {"enabled": True}}}})
+    found = the(diagnose(context(config)), "plugin.blocked")
+    assert not found.fixable and found.path == "plugins.deny"

@@ -407,3 +407,33 @@ def test_the_key_reference_takes_the_form_that_works_on_the_target_version(host,
         merged = apply(host, config, openclaw_version=version)
         assert merged.config["models"]["providers"]["aisa"]["apiKey"] == form
         assert any(".apiKey" in c.path for c in merged.changes) == (before != form)
+
+
+def test_shorthand_aliases_join_an_active_allowlist_and_never_take_the_users(host):
+    config = {"agents": {"defaults": {"models": {"openai/gpt-5": {"alias": "kimi"}, "aisa/glm-5": {"alias": "zhipu"}}}}}
+    merged = apply(host, config)
+    models = merged.config["agents"]["defaults"]["models"]
+    assert models["openai/gpt-5"] == {"alias": "kimi"} and models["aisa/glm-5"] == {"alias": "zhipu"}  # the user's, kept
+    assert models["aisa/kimi-k2.5"] == {}  # "kimi" is taken by the user's own alias
+    assert models["aisa/deepseek-v4-flash"] == {"alias": "deepseek"} and models["aisa/qwen3.7-max"] == {"alias": "qwen"}
+    assert "aisa/qwen-mt-flash" not in {k for k, v in models.items() if v.get("alias")}  # no alias for a translation model
+
+
+def test_no_alias_starts_an_allowlist(host):
+    merged = apply(host, {"agents": {"defaults": {"model": {"primary": "openai/gpt-5"}}}})
+    assert "models" not in merged.config["agents"]["defaults"]
+
+
+def test_fallbacks_are_appended_after_the_users_without_repeats_or_the_primary(host):
+    config = {"agents": {"defaults": {"model": {"primary": "openai/gpt-5", "fallbacks": ["anthropic/claude-opus-4-6", "aisa/glm-5"]}}}}
+    merged = apply(host, config, fallbacks=("aisa/glm-5", "aisa/deepseek-v4-flash", "openai/gpt-5"))
+    assert merged.config["agents"]["defaults"]["model"] == {
+        "primary": "openai/gpt-5",
+        "fallbacks": ["anthropic/claude-opus-4-6", "aisa/glm-5", "aisa/deepseek-v4-flash"],
+    }
+
+
+@pytest.mark.parametrize("ref", ["aisa/qwen-mt-flash", "aisa/kimi-k9"])
+def test_a_translation_or_unknown_fallback_is_refused(host, ref):
+    with pytest.raises(UsageError):
+        apply(host, {}, fallbacks=(ref,))

@@ -24,6 +24,13 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
     p.add_argument("--non-interactive", action="store_true", help="never prompt; fail when something is missing")
     p.add_argument("--dry-run", action="store_true", help="show the diff of the config and .env; write nothing")
     p.add_argument("--primary", metavar="REF", help="make REF (e.g. aisa/kimi-k2.5) the primary model")
+    p.add_argument(
+        "--fallbacks",
+        metavar="REF,REF",
+        type=_refs,
+        default=(),
+        help="add these fallback models (e.g. aisa/deepseek-v4-flash,aisa/glm-5) after any you have",
+    )
     p.add_argument("--base-url", metavar="URL", help="use this endpoint instead of the provider's")
     p.add_argument("--persist-key", action="store_true", help="save a key found in the environment to the state dir's .env")
     p.add_argument(
@@ -57,6 +64,7 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
         persist=persist,
         profile=args.profile,
         primary=args.primary,
+        fallbacks=args.fallbacks,
         base_url=base_url,
         secret_mode=args.secret_input_mode,
         refresh_models=args.refresh_models,
@@ -124,6 +132,13 @@ def _done(result: onboard.Onboarded, console: Console) -> None:
         console.say(f"  - {line}")
     console.say(f"Next: {result.tui}")
     console.say(f"      then /model {result.example_ref} in it; `openclaw models list --provider {provider.id}` lists the models")
+
+
+def _refs(text: str) -> tuple[str, ...]:
+    refs = tuple(r.strip() for r in text.split(",") if r.strip())
+    if not refs or any("/" not in r for r in refs):
+        raise argparse.ArgumentTypeError(f"{text!r}: give provider/model refs separated by commas, e.g. aisa/deepseek-v4-flash,aisa/glm-5")
+    return refs
 
 
 def _dest(choice: AuthChoice) -> str:

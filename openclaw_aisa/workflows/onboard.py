@@ -35,6 +35,7 @@ class Request:
     persist: bool  # save a key found in the environment to the .env
     profile: str | None = None
     primary: str | None = None
+    fallbacks: tuple[str, ...] = ()
     base_url: str | None = None
     secret_mode: SecretMode = "ref"
     refresh_models: bool = False
@@ -145,6 +146,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
         key_moved=key.value if persist else None,
         profiles_off=off,
         primary=request.primary,
+        fallbacks=request.fallbacks,
         base_url=request.base_url,
         replace_key=key.typed or request.secret_mode == "plaintext",
         refresh_models=request.refresh_models,

@@ -59,12 +59,15 @@ class Bundle:
     enabled: bool | None
     status: str | None
     reused: bool = False
+    allowed: str = ""  # the note when plugins.allow had to name the plugin for OpenClaw to load it
 
     @property
     def did(self) -> str:
         if self.reused:
-            return f"the {self.plugin} plugin {self.plugin_version} was already installed and loaded: not reinstalled"
-        return f"installed the {self.plugin} plugin {self.plugin_version} with `{self.command}`; it is {self.status or 'not listed'}"
+            done = f"the {self.plugin} plugin {self.plugin_version} was already installed and loaded: not reinstalled"
+        else:
+            done = f"installed the {self.plugin} plugin {self.plugin_version} with `{self.command}`; it is {self.status or 'not listed'}"
+        return f"{done}; {self.allowed}" if self.allowed else done
 
     def document(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,7 @@ class Bundle:
             "enabled": self.enabled,
             "status": self.status,
             "reinstalled": not self.reused,
+            "allowed": self.allowed or None,
         }
 
 
@@ -116,13 +120,14 @@ def install_bundle(
     """
     choices = [c for c in host.auth_choices.values() if c.provider == provider.id]
     texts = bundle.render(provider, choices, package_version(), base_url=base_url, openclaw_version=version)
+    allowed = _allow(provider, loc, env)
     entry = None
     if bundle.holds(loc.plugin_installed(provider.id), texts):
         notices.step(f"Checking that OpenClaw {version} loads the {provider.id} plugin it has (openclaw plugins list)")
         entry = openclaw_exe.plugin_entry(command, provider.id, env)
         if entry and entry.get("status") == "loaded" and entry.get("enabled") is not False:
             bundle.write_files(loc.plugin_source(provider.id), texts)  # an install from before the private copy
-            return Bundle(str(command), version, provider.id, package_version(), "", True, "loaded", reused=True)
+            return Bundle(str(command), version, provider.id, package_version(), "", True, "loaded", reused=True, allowed=allowed)
     notices.step(f"Installing the {provider.id} plugin {package_version()} through OpenClaw {version} (openclaw plugins install; 5-30 s)")
     flags = openclaw_exe.supported_flags(command, env, "plugins", "install")
     if "--force" not in flags and (entry or openclaw_exe.plugin_entry(command, provider.id, env)):
@@ -132,8 +137,29 @@ def install_bundle(
     notices.step(f"Checking that OpenClaw {version} loads it (openclaw plugins list)")
     entry = openclaw_exe.plugin_entry(command, provider.id, env) or {}
     return Bundle(
-        str(command), version, provider.id, package_version(), "openclaw " + " ".join(used), entry.get("enabled"), entry.get("status")
+        str(command),
+        version,
+        provider.id,
+        package_version(),
+        "openclaw " + " ".join(used),
+        entry.get("enabled"),
+        entry.get("status"),
+        allowed=allowed,
     )
+
+
+def _allow(provider: Provider, loc: paths.Location, env: Mapping[str, str]) -> str:
+    """An exclusive `plugins.allow` that leaves the plugin out makes OpenClaw install it and then not
+    load it (OpenClaw issue #121750): the plugin is added to the list first. The note, or ""."""
+
+    def transform(config: dict[str, Any]) -> merge.Merged:
+        return merge.allowing_plugin(config, provider.id)
+
+    planned = transaction.plan(loc, transform)
+    if not planned.merged.changes:
+        return ""
+    transaction.commit(loc, env, transform, planned)
+    return f"added {provider.id} to your plugins.allow, which lists the plugins OpenClaw may load"
 
 
 @record
