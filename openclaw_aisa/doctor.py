@@ -114,6 +114,7 @@ def diagnose(ctx: Context) -> list[Finding]:
                 include,
             ),
             *_check_permissions(ctx, None),
+            *_check_plugin(ctx, None),
         ]
     where, at = ctx.where("config"), f"models.providers.{p.id}"
     if block is not None:
@@ -132,7 +133,7 @@ def diagnose(ctx: Context) -> list[Finding]:
         if ctx.config_exists
         else f"there is no OpenClaw config at {where}, so {p.label} is not configured"
     )
-    return [Finding("block.missing", "error", message, f"run `{ctx.onboard}`", False, at)]
+    return [Finding("block.missing", "error", message, f"run `{ctx.onboard}`", False, at), *_check_plugin(ctx, None)]
 
 
 def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
@@ -144,7 +145,7 @@ def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
     wanted = {f.check for f in findings if f.fixable}
     edit = merge.Edit(merge.copy_json(ctx.config))
     for checks, repair in _REPAIRS:
-        if wanted & checks and isinstance(_block(edit.config, ctx.provider.id), dict):
+        if wanted & checks and (checks <= _BLOCKLESS or isinstance(_block(edit.config, ctx.provider.id), dict)):
             repair(edit, ctx)
     chmods = tuple((name, mode & 0o700) for name, mode in ctx.modes.items() if mode is not None and _perm_check(name) in wanted)
     return Fixed(edit.config, tuple(c for c in edit.changes if c.summary), chmods)
@@ -978,7 +979,7 @@ def _fix_temperature(edit: merge.Edit, ctx: Context) -> None:
 # --- what the provider answered ---------------------------------------------------------------------------
 
 
-def _check_plugin(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+def _check_plugin(ctx: Context, block: dict[str, Any] | None) -> Iterator[Finding]:
     pid, plugins = ctx.provider.id, ctx.config.get("plugins")
     allow, deny = merge.dig(plugins, "allow"), merge.dig(plugins, "deny")
     installed = ctx.plugin_stale is not None or isinstance(merge.dig(plugins, "entries", pid), dict)
@@ -1061,6 +1062,7 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             )
 
 
+_BLOCKLESS = frozenset({"plugin.blocked"})  # repairs that need no provider block (the plugin serves env-only users)
 _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ...] = (
     (frozenset({"block.missing-field"}), _fix_fields),
     (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),

@@ -75,3 +75,28 @@ def test_onboard_on_a_terminal_says_each_slow_step_as_it_starts(home, fake_aisa)
     quiet.close()
     assert quiet.exitstatus == 0 and quiet.before.lstrip().startswith("{")
     assert not [line for line in quiet.before.splitlines() if line.startswith("… ")]
+
+
+def test_on_a_terminal_the_primary_is_picked_from_what_the_key_can_use(home, fake_aisa):
+    argv = ("onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin")
+    child = spawn(home, *argv, OPENCLAW_AISA_OFFLINE=None)
+    child.expect(r"Number or model \[aisa/qwen3-max\]")
+    menu = child.before
+    assert "aisa/kimi-k2.5" in menu and "aisa/qwen-mt-flash" not in menu  # chat models only, no translation model
+    number = next(line.split(".")[0].strip() for line in menu.splitlines() if "aisa/kimi-k2.5" in line)
+    child.sendline(number)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert read_json(home / ".openclaw" / "openclaw.json")["agents"]["defaults"]["model"]["primary"] == "aisa/kimi-k2.5"
+
+
+def test_on_a_terminal_enter_keeps_the_users_own_primary(home, fake_aisa):
+    config = write_json(home / ".openclaw" / "openclaw.json", {"agents": {"defaults": {"model": {"primary": "anthropic/claude-opus-4-6"}}}})
+    child = spawn(home, "onboard", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin", OPENCLAW_AISA_OFFLINE=None)
+    child.expect(r"Number or model \[anthropic/claude-opus-4-6\]")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert read_json(config)["agents"]["defaults"]["model"]["primary"] == "anthropic/claude-opus-4-6"

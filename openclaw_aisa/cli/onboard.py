@@ -78,6 +78,8 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     if args.dry_run:
         return console.emit(plan, args.json, _dry_run)
     verified = onboard.verify(plan, env)
+    if console.interactive and not args.primary and verified.chat:
+        plan = _pick_primary(host, env, plan, verified, console)
     if args.refresh_models and console.interactive and plan.refreshes:
         for summary in plan.refreshes:
             console.say(f"  ~ {summary}")
@@ -85,6 +87,29 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
             console.say("Nothing written.")
             return 1
     return console.emit(onboard.apply(host, env, plan, verified), args.json, _done)
+
+
+def _pick_primary(host: Host, env: Mapping[str, str], plan: onboard.Plan, verified: onboard.Verified, console: Console) -> onboard.Plan:
+    """On a terminal: the primary from the models this key can use; Enter keeps the pre-selected one."""
+    refs, current = onboard.primary_choices(plan, verified)
+    if not refs:
+        return plan
+    console.say(f"Primary model (the one OpenClaw's agents use first); {plan.provider.label} serves these for your key:")
+    for i, ref in enumerate(refs, 1):
+        model = plan.provider.model(ref.partition("/")[2])
+        name = f"  {model.name}" if model else ""
+        console.say(f"  {i:>2}. {ref}{name}{'   [Enter]' if ref == current else ''}")
+    for _ in range(3):
+        answer = console.ask(f"Number or model [{current}]").strip()
+        if not answer:
+            return plan
+        picked = refs[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(refs) else None
+        picked = picked or next((r for r in refs if answer in (r, r.partition("/")[2])), None)
+        if picked:
+            return plan if picked == current else onboard.with_primary(host, env, plan, picked)
+        console.say(f"  {answer!r} is not one of the {len(refs)} above: give its number or its name")
+    console.say(f"  keeping {current}")
+    return plan
 
 
 def _dry_run(plan: onboard.Plan, console: Console) -> None:

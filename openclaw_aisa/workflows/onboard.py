@@ -187,6 +187,7 @@ class Verified:
     verified: bool | None
     models: int | None
     warning: str = ""
+    chat: tuple[str, ...] = ()  # the chat model ids the key may use (GET /models), for the primary's choice
 
 
 def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
@@ -219,7 +220,27 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
         if request.require_valid_key:
             raise AisaError(f"could not verify the key: {e}; nothing was written (--require-valid-key)")
         return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{PROG} doctor`")
-    return Verified(True, check.model_count)
+    from ..adapters.live import kind_of
+
+    return Verified(True, check.model_count, chat=tuple(m["id"] for m in check.models if kind_of(m) == "chat"))
+
+
+def primary_choices(done: Plan, verified: Verified) -> tuple[list[str], str]:
+    """The refs a terminal user may pick as the primary: configured models the key can use (served chat
+    models, never a translation model), curated first; and the pre-selected one: the current primary,
+    else the catalogue's default."""
+    p, config = done.provider, done.planned.merged.config
+    configured = schema.configured_ids(config, p.id)
+    order = [m.id for m in p.models] + [i for i in configured if not p.model(i)]
+    usable = [i for i in order if i in configured and i in verified.chat and not p.describe(i).is_translation]
+    return [p.ref(i) for i in usable], schema.current_primary(config) or p.ref(p.default_model)
+
+
+def with_primary(host: Host, env: Mapping[str, str], done: Plan, ref: str) -> Plan:
+    """The same onboarding with another primary (picked on the terminal after the key check)."""
+    from dataclasses import replace
+
+    return plan(host, env, replace(done.request, primary=ref, openclaw_version=done.target or done.request.openclaw_version))
 
 
 @record

@@ -1,0 +1,130 @@
+"""What OpenClaw users of a gateway trip over, judged by the real OpenClaw (2026.3.31, 5.28, 9.6): each
+pain as a user's config (tests/fixtures/pains/), what `doctor` says about it, and the config after
+`doctor --fix` or `onboard`: valid, with the user's primary, fallbacks and other providers kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from openclaw_aisa.adapters.store import parse
+
+from .conftest import KEY, read_json
+from .test_native import agent_turn, plugins_row, shim  # noqa: F401  (shim is a fixture)
+
+pytestmark = pytest.mark.openclaw
+PAINS = Path(__file__).parent / "fixtures" / "pains"
+THEIRS = {"OPENROUTER_API_KEY": "sk-or-v1-test"}  # the user's other provider has its key exported
+GUIDE_ROWS = ("gpt-5.4-mini", "kimi-k2.5", "claude-opus-4-8", "gemini-3.5-flash", "deepseek-v4-flash", "qwen3.7-max", "MiniMax-M3", "glm-5")
+
+
+def place(home: Path, fixture: str, base_url: str | None = None) -> dict:
+    """The fixture as the user's config (the key placeholder filled in); its parsed form."""
+    state = home / ".openclaw"
+    state.mkdir(mode=0o700, exist_ok=True)
+    text = (PAINS / fixture).read_text().replace("KEY-PLACEHOLDER", KEY)
+    if base_url:
+        text = text.replace("https://api.aisa.one/v1", base_url)
+    (state / "openclaw.json").write_text(text)
+    (state / "openclaw.json").chmod(0o600)
+    return parse(text.encode(), state / "openclaw.json")[0]
+
+
+def doctor(our_cli, openclaw, *flags: str, **env: str) -> tuple[int, dict]:
+    done = our_cli("doctor", "--json", "--openclaw-version", openclaw.version, *flags, **env)
+    return done.returncode, json.loads(done.stdout)
+
+
+def checks(report: dict, key: str = "findings") -> set[str]:
+    return {f["check"] for f in report[key] or []}
+
+
+def assert_users_setup_kept(before: dict, after: dict) -> None:
+    assert after["agents"]["defaults"]["model"]["primary"] == before["agents"]["defaults"]["model"]["primary"]
+    assert after["agents"]["defaults"]["model"].get("fallbacks") == before["agents"]["defaults"]["model"].get("fallbacks")
+    assert after["models"]["providers"]["openrouter"] == before["models"]["providers"]["openrouter"]
+
+
+def test_aisas_guide_block_is_onboarded_from_the_key_in_its_env_block(openclaw, our_cli, home):
+    """Pain 1: the guide's block (flat env key, rows with id and name only) refused by 9.6; `onboard` finds
+    the key where the guide put it, moves it to .env, and fills the rows."""
+    before = place(home, "aisa-guide-autumn-2026.json5")
+    assert openclaw.validate(home, env=THEIRS)["valid"] is (openclaw.version != "2026.9.6")
+    code, report = doctor(our_cli, openclaw, "--offline")
+    assert {"key.flat-env", "block.sparse", "key.plaintext"} <= checks(report)
+    assert code == (1 if openclaw.version == "2026.9.6" else 0)  # an error only where OpenClaw refuses the file
+
+    done = our_cli("onboard", "--non-interactive", "--persist-key", "--no-plugin", "--openclaw-version", openclaw.version, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["key"]["source"] == "config env" and result["key"]["stored"].endswith(".env")
+    config_path = home / ".openclaw" / "openclaw.json"
+    assert KEY not in config_path.read_text()  # the secret left the config
+    assert f"AISA_API_KEY={KEY}" in (home / ".openclaw" / ".env").read_text()
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    after = read_json(config_path)
+    assert_users_setup_kept(before, after)
+    rows = {m["id"]: m for m in after["models"]["providers"]["aisa"]["models"]}
+    assert set(GUIDE_ROWS) <= set(rows)
+    assert rows["kimi-k2.5"]["maxTokens"] == 32768 and rows["gpt-5.4-mini"]["compat"]["maxTokensField"] == "max_completion_tokens"
+    assert {f"aisa/{i}" for i in GUIDE_ROWS} <= set(openclaw.aisa_models(home, env=THEIRS))
+    code, report = doctor(our_cli, openclaw, "--offline")
+    assert code == 0 and not {"key.flat-env", "block.sparse", "key.plaintext"} & checks(report)
+
+
+def test_aisas_guide_block_is_repaired_by_doctor_fix(openclaw, our_cli, home):
+    """Pain 1, the other way: `doctor --fix` alone makes the guide's block valid everywhere."""
+    before = place(home, "aisa-guide-autumn-2026.json5")
+    code, report = doctor(our_cli, openclaw, "--offline", "--fix")
+    assert code == 0, report["remaining"]
+    assert {"key.flat-env", "block.sparse"} <= checks(report) and not {"key.flat-env", "block.sparse"} & checks(report, "remaining")
+    assert "key.plaintext" in checks(report, "remaining")  # env.vars still holds it: moving a secret is onboard's, asked
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    after = read_json(home / ".openclaw" / "openclaw.json")
+    assert_users_setup_kept(before, after)
+    assert after["env"] == {"vars": {"AISA_API_KEY": KEY}}
+
+
+def test_the_guides_profile_pointer_is_replaced_and_turns_then_send_the_key(openclaw, our_cli, home, fake_aisa):
+    """Pain 1, the guide's variant: `"apiKey": "auth:aisa:default"` after an `openclaw auth set` that does not exist."""
+    before = place(home, "guide-profile-pointer.json5", base_url=fake_aisa.base_url)
+    dotenv = home / ".openclaw" / ".env"
+    dotenv.write_text(f"AISA_API_KEY={KEY}\n")
+    dotenv.chmod(0o600)
+    code, report = doctor(our_cli, openclaw, "--offline")
+    pointer = next(f for f in report["findings"] if f["check"] == "key.pointer")
+    assert code == 1 and pointer["level"] == "error" and "openclaw auth set" in pointer["message"] and pointer["fixable"]
+    code, report = doctor(our_cli, openclaw, "--offline", "--fix")
+    assert code == 0, report["remaining"]
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    after = read_json(home / ".openclaw" / "openclaw.json")
+    assert_users_setup_kept(before, after)
+    assert after["models"]["providers"]["aisa"]["apiKey"] != "auth:aisa:default"
+    agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5", env=THEIRS)
+    assert fake_aisa.chat_requests()[-1].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_an_exclusive_plugins_allow_gets_aisa_on_install_and_doctor_finds_it_removed(openclaw, our_cli, home, shim):  # noqa: F811
+    """Pain 4: `plugins.allow` without aisa silently disables the native plugin (OpenClaw issue #121750)."""
+    before = place(home, "plugins-allow.json5")
+    done = our_cli("plugin", "install", "--json", **shim)
+    assert done.returncode == 0, done.stderr
+    assert "plugins.allow" in json.loads(done.stdout)["allowed"]
+    config_path = home / ".openclaw" / "openclaw.json"
+    assert read_json(config_path)["plugins"]["allow"] == ["memory-core", "aisa"]
+    assert (plugins_row(openclaw, home) or {}).get("status") == "loaded"
+
+    config = read_json(config_path)
+    config["plugins"]["allow"] = ["memory-core"]  # the user (or a tool) writes the list again without aisa
+    config_path.write_text(json.dumps(config))
+    assert (plugins_row(openclaw, home) or {}).get("status") != "loaded"
+    code, report = doctor(our_cli, openclaw, "--offline", **shim)
+    assert "plugin.blocked" in checks(report)
+    code, report = doctor(our_cli, openclaw, "--offline", "--fix", **shim)
+    assert "plugin.blocked" not in checks(report, "remaining")
+    assert (plugins_row(openclaw, home) or {}).get("status") == "loaded"
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    after = read_json(config_path)
+    assert after["agents"] == before["agents"] and after["models"]["providers"]["openrouter"] == before["models"]["providers"]["openrouter"]
