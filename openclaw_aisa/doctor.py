@@ -505,10 +505,46 @@ def _auth_profile(config: dict[str, Any], pid: str) -> str | None:
     return found[0] if found else None
 
 
+def forget_profile_hint(provider: Provider, profile_id: str, version: str | None) -> str:
+    """How to take a key out of OpenClaw's own store, on the version at hand (each tried on the real CLI)."""
+    by_version = {
+        "9.x": f"`openclaw models auth logout {profile_id} --yes`",
+        "2026.5.28": f"`openclaw infer model auth logout --provider {provider.id}`",
+        "2026.3.31": (
+            f"`openclaw onboard --non-interactive --accept-risk --skip-health --auth-choice {provider.id}-api-key --secret-input-mode ref` "
+            "with the key exported (the profile then refers to the variable; set your primary again after it)"
+        ),
+    }
+    release = schema_version(version) if version else None
+    if release == "2026.9.6":
+        return by_version["9.x"]
+    if release in by_version:
+        return by_version[release]
+    return "; ".join(f"{v}: {how}" for v, how in by_version.items())
+
+
+def _check_stored_plaintext(ctx: Context) -> Iterator[Finding]:
+    """OpenClaw's own onboarding keeps the key it was given in plain text (9.6 in state/openclaw.sqlite,
+    before in agents/<id>/agent/auth-profiles.json), outside the 0600 .env that this package uses."""
+    for stored in ctx.profiles:
+        if stored.value:
+            yield Finding(
+                "key.plaintext",
+                "warning",
+                f"OpenClaw's auth profile {stored.id} (stored by `openclaw onboard`) keeps the {ctx.provider.label} key in plain text "
+                f"in {stored.where or 'its auth store'} ({keys.mask(stored.value)})",
+                f"left alone (it is OpenClaw's store): {forget_profile_hint(ctx.provider, stored.id, ctx.openclaw_version)} removes it; "
+                f"the key then comes from {ctx.where('dotenv')}, where `{ctx.onboard}` keeps it",
+                False,
+                "auth.profiles",
+            )
+
+
 def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
     p, at = ctx.provider, f"models.providers.{ctx.provider.id}.apiKey"
     api_key, var = block.get("apiKey"), _key_var(ctx.provider)
     yield from _check_flat_env(ctx)
+    yield from _check_stored_plaintext(ctx)
     if isinstance(api_key, dict):
         if api_key.get("source") != "env" or not isinstance(api_key.get("id"), str):
             yield Finding(

@@ -1,6 +1,7 @@
 """Errors a user sees: one line saying what is wrong and how to fix it, and an exit code."""
 
 PROG = "openclaw-aisa"  # the command, as hints name it
+EX_TEMPFAIL = 75  # sysexits.h: "try again later", so that a script can tell a passing failure from one to fix
 
 
 class AisaError(Exception):

@@ -12,9 +12,9 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypedDict
+from typing import Any, ClassVar, NamedTuple, TypedDict
 
-from .errors import AisaError
+from .errors import EX_TEMPFAIL, AisaError
 from .redact import redact
 from .refs import suggest
 from .types import record
@@ -51,6 +51,9 @@ INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
 class GatewayError(AisaError):
     """AIsa, or the way to it, failed; the fields keep what AIsa said for logs and support."""
 
+    retried: ClassVar[bool | None] = None
+    """Whether sending again can change the answer: never (False), yes (True), or as the status says (None)."""
+
     def __init__(
         self,
         message: str,
@@ -59,10 +62,21 @@ class GatewayError(AisaError):
         code: str | None = None,
         request_id: str | None = None,
         vendor_message: str | None = None,
+        retryable: bool | None = None,
     ):
         super().__init__(redact(message) + (f" (request id {request_id})" if request_id else ""))
-        self.status, self.code, self.request_id = status, code, request_id
+        self.status, self.code, self.request_id, self.retryable = status, code, request_id, retryable
         self.vendor_message = redact(vendor_message) if vendor_message else None
+
+    def fields(self) -> _Fields:
+        """What AIsa said, for an error that replaces this one."""
+        return {
+            "status": self.status,
+            "code": self.code,
+            "request_id": self.request_id,
+            "vendor_message": self.vendor_message,
+            "retryable": self.retryable,
+        }
 
 
 class _Fields(TypedDict):
@@ -72,14 +86,19 @@ class _Fields(TypedDict):
     code: str | None
     request_id: str | None
     vendor_message: str | None
+    retryable: bool | None  # AIsa's own word on a retry (`"retryable"` in the body), if it gave one
 
 
 class BadKey(GatewayError):
     """401/403: AIsa does not accept the key."""
 
+    retried = False
+
 
 class PaymentRequired(GatewayError):
     """402: a known key without the balance, or (no code, a Payment challenge) a key AIsa did not recognise."""
+
+    retried = False
 
     @property
     def key_recognised(self) -> bool:
@@ -88,6 +107,8 @@ class PaymentRequired(GatewayError):
 
 class UnknownModel(GatewayError):
     """new-api answers 503 "no available channel" for a model id it does not serve: not worth a retry."""
+
+    retried = False
 
     def __init__(self, model: str | None, suggestions: Iterable[str] = (), *, listed: bool = False, **fields: Any):
         self.model, self.suggestions, self.listed = model, tuple(suggestions), listed
@@ -103,19 +124,30 @@ class UnknownModel(GatewayError):
     def with_live_ids(self, ids: Iterable[str]) -> UnknownModel:
         """The same error, its suggestions taken from the live model list."""
         ids = list(ids)
-        fields = {"status": self.status, "code": self.code, "request_id": self.request_id, "vendor_message": self.vendor_message}
         listed = self.model is not None and self.model in ids
-        return UnknownModel(self.model, () if listed else suggest(self.model or "", ids), listed=listed, **fields)
+        return UnknownModel(self.model, () if listed else suggest(self.model or "", ids), listed=listed, **self.fields())
 
 
 class RouteNotSupported(GatewayError):
     """400 model_route_not_supported: the model exists but not on this endpoint."""
 
+    retried = False
+
 
 class RateLimited(GatewayError):
+    """429: too many requests for now. Retried (after Retry-After, when AIsa sends one); then exit 75."""
+
+    retried, exit_code = True, EX_TEMPFAIL
+
     def __init__(self, message: str, *, retry_after: float | None = None, **fields: Any):
         super().__init__(message, **fields)
         self.retry_after = retry_after
+
+
+class QuotaExceeded(GatewayError):
+    """429 quota_exceeded: the key's quota is spent, which no wait of seconds renews: not retried."""
+
+    retried = False
 
 
 class UpstreamError(GatewayError):
@@ -124,6 +156,24 @@ class UpstreamError(GatewayError):
     def __init__(self, message: str, *, hint: str | None = None, **fields: Any):
         super().__init__(f"{message}; {hint}" if hint else message, **fields)
         self.hint = hint
+
+
+class Unavailable(UpstreamError):
+    """AIsa, a service it depends on, or the vendor behind it failed for a moment (503s, the 502): retried; then exit 75."""
+
+    retried, exit_code = True, EX_TEMPFAIL
+
+
+class InProgress(GatewayError):
+    """409 request_in_progress: AIsa is still on an identical request; retried after the wait, then exit 75."""
+
+    retried, exit_code = True, EX_TEMPFAIL
+
+
+class Conflict(GatewayError):
+    """409 request_already_completed / idempotency_conflict: sending the same request again cannot change the answer."""
+
+    retried = False
 
 
 class GatewayUnreachable(GatewayError):
@@ -162,6 +212,48 @@ class TooLarge(UpstreamError):
         at = f" at {host}" if host else ""
         super().__init__(f"AIsa's {what}{at} is larger than {size(limit)}; check --base-url")
         self.limit = limit
+
+
+class Known(NamedTuple):
+    """What one of AIsa's documented error codes means: its error class (which says whether it is
+    retried, and the exit code), and what happened and what to do."""
+
+    kind: type[GatewayError]
+    text: str
+
+
+_TRANSIENT = "a temporary failure on AIsa's side: try again in a minute"
+_NOT_RETRIED = "sending it again cannot change that, so it is not retried"
+# AIsa's errors page (AIsa-team/docs api-reference/errors.mdx) and rate-limits page, 2026; the 502's
+# only mark is its text. The page names the billing dependency codes with and without their prefix.
+KNOWN: dict[str, Known] = {
+    "authentication_unavailable": Known(Unavailable, f"AIsa's key-checking service is down (the key may well be fine), {_TRANSIENT}"),
+    "metered_v2_billing_config_invalid": Known(
+        Unavailable,
+        "AIsa's billing configuration is broken, a fault on AIsa's side: try again later, and tell developer@aisa.one if it lasts",
+    ),
+    "dependency_timeout": Known(Unavailable, f"a service AIsa depends on timed out, {_TRANSIENT}"),
+    "metered_v2_billing_dependency_timeout": Known(Unavailable, f"AIsa's billing service timed out, {_TRANSIENT}"),
+    "dependency_unavailable": Known(Unavailable, f"a service AIsa depends on is down, {_TRANSIENT}"),
+    "metered_v2_billing_dependency_unavailable": Known(Unavailable, f"AIsa's billing service is down, {_TRANSIENT}"),
+    "provider request failed": Known(
+        Unavailable, f"the model vendor behind AIsa failed, a temporary failure: try again, or pick another model ({MODELS_HINT})"
+    ),
+    "request_in_progress": Known(InProgress, "AIsa is still working on an identical request: try again in a moment"),
+    "request_already_completed": Known(
+        Conflict, f"AIsa has already completed an identical request; {_NOT_RETRIED}: look for that request's result, or send a changed one"
+    ),
+    "idempotency_conflict": Known(
+        Conflict,
+        f"AIsa holds another request under the same idempotency key; {_NOT_RETRIED}: check that request before sending a changed one",
+    ),
+    "rate_limit_exceeded": Known(RateLimited, f"the key is over its plan's rate limit: slow down, or raise the plan's limits at {CONSOLE}"),
+    "upstream_rate_limit": Known(RateLimited, "the model vendor behind AIsa is rate limiting: try again shortly, or pick another model"),
+    "quota_exceeded": Known(
+        QuotaExceeded,
+        f"the key's quota is spent, which no retry renews, so it is not retried: wait for the quota to reset, or raise it at {CONSOLE}",
+    ),
+}
 
 
 def size(n: int) -> str:
@@ -204,12 +296,14 @@ def from_body(
 ) -> GatewayError:
     """The typed error for a decoded error body (also the `{"error": ...}` event inside a stream)."""
     h = {k.lower(): v for k, v in headers.items()}
-    code, vendor, request_id = _fields(data)
+    code, vendor, request_id, retryable = _fields(data)
     vendor = vendor or message
-    request_id = request_id or (m.group(1) if vendor and (m := _REQUEST_ID.search(vendor)) else None) or h.get("x-oneapi-request-id")
-    fields: _Fields = {"status": status, "code": code, "request_id": request_id, "vendor_message": vendor}
+    from_text = m.group(1) if vendor and (m := _REQUEST_ID.search(vendor)) else None
+    request_id = request_id or from_text or h.get("x-request-id") or h.get("x-oneapi-request-id")
+    fields: _Fields = {"status": status, "code": code, "request_id": request_id, "vendor_message": vendor, "retryable": retryable}
     said = f"AIsa answered {status}" if status else "AIsa reported an error"
-    detail = f"{said}: {short(_REQUEST_ID.sub('', vendor).strip())}" if vendor else said
+    words = _REQUEST_ID.sub("", vendor).strip() if vendor else ""
+    detail = f"{said}: {short(words)}" if words else said
     channel = _NO_CHANNEL.search(vendor or "")
 
     if code in BAD_KEY_CODES or status in (401, 403):
@@ -226,18 +320,25 @@ def from_body(
         return UnknownModel(model or (named.rstrip(".,") if named else None), **fields)
     if code == "model_route_not_supported":
         return RouteNotSupported(f"{detail}; aisa/{model or 'this model'} is not served on this endpoint ({MODELS_HINT})", **fields)
+    wait = retry_after(h)
+    then = f"; AIsa asks to wait {wait:g} s" if wait is not None else ""
+    if key := next((k for k in (code, words.lower()) if k in KNOWN), None):
+        known = KNOWN[key]
+        message = f"{said}: {key}{then}; {known.text}"
+        if issubclass(known.kind, RateLimited):
+            return known.kind(message, retry_after=wait, **fields)
+        return known.kind(message, **fields)
     if status == 429:
-        wait = retry_after(h)
-        then = f"; AIsa asks to wait {wait:g} s" if wait is not None else ""
         return RateLimited(f"{detail}{then}; slow down, or raise the plan's limits at {CONSOLE}", retry_after=wait, **fields)
     hint = next((text.format(model=model or "<model>") for pattern, text in HINTS if vendor and pattern.search(vendor)), None)
     return UpstreamError(detail, hint=hint, **fields)
 
 
-def _fields(data: Any) -> tuple[str | None, str | None, str | None]:
-    """(code, message, request id) from `{"error": str|{...}, "code", "message"|"msg", ...}` and kin."""
+def _fields(data: Any) -> tuple[str | None, str | None, str | None, bool | None]:
+    """(code, message, request id, retryable) from `{"error": str|{...}, "code", "message"|"msg", ...}`
+    and kin: AIsa puts `code`, `request_id` and `retryable` at the top or inside `error`."""
     if not isinstance(data, dict):
-        return None, (short(str(data)) if data not in (None, "") else None), None
+        return None, (short(str(data)) if data not in (None, "") else None), None, None
     error = data.get("error")
     inner = error if isinstance(error, dict) else {}
     code = next((str(c) for c in (inner.get("code"), data.get("code")) if c not in (None, "", 0)), None)
@@ -252,7 +353,8 @@ def _fields(data: Any) -> tuple[str | None, str | None, str | None]:
     )
     message = next((str(m) for m in candidates if m not in (None, "")), None)
     request_id = next((str(r) for r in (data.get("request_id"), inner.get("request_id")) if r), None)
-    return code, message, request_id
+    retryable = next((r for r in (inner.get("retryable"), data.get("retryable")) if isinstance(r, bool)), None)
+    return code, message, request_id, retryable
 
 
 def _text(body: bytes) -> str | None:
@@ -272,12 +374,16 @@ def short(text: str, limit: int = 200) -> str:
 
 def should_retry(status: int | None, headers: Mapping[str, str] = {}, error: GatewayError | None = None) -> bool:
     """openai-python's rule (408, 409, 429, 5xx, no answer at all; `x-should-retry` wins), but never
-    an answer that cannot change on a retry: an unknown model, a bad key, no balance."""
-    if isinstance(error, (UnknownModel, BadKey, PaymentRequired, RouteNotSupported)):
+    an answer that cannot change on a retry (an unknown model, a bad key, no balance, a spent quota,
+    a completed request) nor one AIsa calls `"retryable": false`; and always one it calls retryable,
+    or whose code says "try again" (the error's class), unless `x-should-retry` says no."""
+    if error is not None and (error.retried is False or error.retryable is False):
         return False
     flag = next((v.strip().lower() for k, v in headers.items() if k.lower() == "x-should-retry"), None)
     if flag in ("true", "false"):
         return flag == "true"
+    if error is not None and (error.retried or error.retryable):
+        return True
     return status is None or status in RETRY_STATUSES or status >= 500
 
 
@@ -289,10 +395,9 @@ def no_time_to_wait(error: GatewayError, wait: float, left: float, headers: Mapp
     why = "rate limited" if isinstance(error, RateLimited) else f"after answering {error.status}" if error.status else "after an error"
     later = f"in {wait:.0f} s" if wait < 60 else "in a minute" if wait < 120 else f"in {wait / 60:.0f} minutes"
     message = f"AIsa asked to wait {wait:g} s ({why}), more than the {max(left, 0):.0f} s left for this request; try again {later}"
-    fields: _Fields = {"status": error.status, "code": error.code, "request_id": error.request_id, "vendor_message": error.vendor_message}
     if isinstance(error, RateLimited):
-        return RateLimited(message, retry_after=wait, **fields)
-    return UpstreamError(message, **fields)
+        return RateLimited(message, retry_after=wait, **error.fields())
+    return (type(error) if error.retried else UpstreamError)(message, **error.fields())  # a "try again later" keeps its exit 75
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -55,6 +55,7 @@ FAULTS = (
     "stream_error",
     "respond",
     "raw_stream",
+    "aisa_error",
 )
 CREATED = 1_735_689_600
 # GET /v1/credits/balance, shaped as AIsa's own CLI reads it (AIsa-team/cli src/types.ts, 2026-08).
@@ -251,6 +252,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._respond(int(options.get("status", 500)), options.get("body", b""), dict(options.get("headers", {})))
         elif fault == "raw_stream":
             self._raw_stream(list(options["pieces"]))
+        elif fault == "aisa_error":
+            self._aisa_error(**{"request_id": request_id(), **options})
         elif fault == "stream_error":
             error = {"error": {"message": "upstream error", "type": "upstream_error", "code": "bad_response"}}
             self.close_connection = True
@@ -264,6 +267,38 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._start(status, content_type, {"Content-Length": str(len(data)), **headers})
         self.wfile.write(data)
+
+    def _aisa_error(
+        self,
+        status: int = 503,
+        code: str | None = "dependency_timeout",
+        retryable: bool | None = None,
+        request_id: str = "",
+        body_request_id: bool = True,
+        header_request_id: bool = False,
+        retry_after: float | str | None = None,
+        flat: bool = False,
+        message: str | None = None,
+    ) -> None:
+        """An error of AIsa's own layer, shaped as its errors page shows (AIsa-team/docs
+        api-reference/errors.mdx): `{"error": {"code", "message", "type", "retryable", "request_id"}}`;
+        `flat` puts them at the top with `error` a string (the 401 layout); no `code` is the 502's
+        `{"error": "provider request failed"}`. The request id goes in the body and/or `X-Request-ID`."""
+        text = message or (code.replace("_", " ").capitalize() if code else "provider request failed")
+        body: dict[str, Any] = {"error": text}
+        where = body
+        if code and not flat:
+            where = body["error"] = {"code": code, "message": text, "type": "aisa_error"}
+        elif code:
+            body["code"] = code
+        if retryable is not None:
+            where["retryable"] = retryable
+        if body_request_id:
+            where["request_id"] = request_id
+        headers = {"X-Request-ID": request_id} if header_request_id else {}
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        self._json(status, body, headers)
 
     def _raw_stream(self, pieces: list[bytes]) -> None:
         """A 200 event stream of exactly these bytes, one HTTP chunk (one socket write) per piece."""

@@ -18,6 +18,7 @@ from openclaw_aisa.gateway import (
     PaymentRequired,
     RateLimited,
     StreamBroken,
+    Unavailable,
     UnknownModel,
     UpstreamError,
 )
@@ -88,7 +89,7 @@ def test_check_key_tells_a_good_key_with_its_model_count(fake_aisa, aisa):
         ("invalid_api_key", {}, False, BadKey),
         ("insufficient_balance", {}, True, PaymentRequired),
         ("respond", {"status": 402, "headers": {"WWW-Authenticate": "Payment"}}, False, PaymentRequired),
-        ("bad_gateway", {}, None, UpstreamError),
+        ("bad_gateway", {}, None, Unavailable),
     ],
 )
 def test_check_key_tells_apart_rejected_unpaid_and_unknown_without_retrying(fake_aisa, aisa, fault, options, valid, kind):

@@ -117,7 +117,7 @@ SHAPES = [
         "rate_limited",
         ["Rate limit exceeded", "7 s"],
     ),
-    (502, {"error": "provider request failed"}, {}, UpstreamError, None, ["502", "provider request failed"]),
+    (502, {"error": "provider request failed"}, {}, gateway.Unavailable, None, ["502", "provider request failed", "vendor behind AIsa"]),
     (
         400,
         {"error": {"message": "invalid temperature: only 1 is allowed for this model", "type": "invalid_request_error"}},
@@ -153,7 +153,8 @@ SHAPES = [
 @pytest.mark.parametrize(("status", "data", "headers", "kind", "code", "words"), SHAPES)
 def test_every_known_error_shape_becomes_its_typed_one_line_error(status, data, headers, kind, code, words):
     error = parse_error(status, body(data), headers, model="kimi-k2.6x")
-    assert type(error) is kind and isinstance(error, AisaError) and error.exit_code == 1
+    assert type(error) is kind and isinstance(error, AisaError)
+    assert error.exit_code == (75 if kind in (RateLimited, gateway.Unavailable) else 1)  # 75: AIsa says try again later
     assert (error.status, error.code) == (status, code)
     message = str(error)
     assert "\n" not in message and len(message) < 400
@@ -332,13 +333,14 @@ def test_gateway_errors_are_aisa_errors_with_exit_code_1():
         PaymentRequired,
         UnknownModel,
         RouteNotSupported,
-        RateLimited,
         UpstreamError,
         gateway.GatewayUnreachable,
         gateway.GatewayTimeout,
         gateway.StreamBroken,
     ):
         assert issubclass(kind, AisaError) and kind.exit_code == 1
+    for kind in (RateLimited, gateway.Unavailable, gateway.InProgress):  # AIsa says try again later: EX_TEMPFAIL
+        assert issubclass(kind, AisaError) and kind.exit_code == 75
 
 
 def test_gateway_and_sse_do_not_import_httpx():
