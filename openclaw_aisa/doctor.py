@@ -55,6 +55,7 @@ class Live:
     detail: str = ""  # the typed error's one-line message
     served: frozenset[str] | None = None  # ids from GET /v1/models; None: unknown
     model_count: int | None = None
+    base_url: str | None = None  # where the provider answered, when the configured baseUrl's path was wrong
 
 
 @record
@@ -387,6 +388,13 @@ def _fix_fields(edit: merge.Edit, ctx: Context) -> None:
             model = p.model(_served_id(p, m["id"]))
             m["name"] = model.name if model else m["id"]
             edit.change(f"{at}.models", f"{p.ref(m['id'])}: name set to {m['name']!r}")
+
+
+def _fix_base_url(edit: merge.Edit, ctx: Context) -> None:
+    block, at = _block(edit.config, ctx.provider.id), f"models.providers.{ctx.provider.id}.baseUrl"
+    if ctx.live and ctx.live.base_url and block.get("baseUrl") != ctx.live.base_url:
+        before, block["baseUrl"] = block.get("baseUrl"), ctx.live.base_url
+        edit.change(at, f"{at}: {before} -> {ctx.live.base_url} (where {ctx.provider.label} answers)")
 
 
 def _fix_ids(edit: merge.Edit, ctx: Context) -> None:
@@ -1055,6 +1063,16 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
         return
     detail = f": {live.detail}" if live.detail else ""
     console = p.console_url or "the provider's console"
+    if live.base_url and block.get("baseUrl") != live.base_url:
+        yield Finding(
+            "block.base-url",
+            "error",
+            f"baseUrl {block.get('baseUrl')} does not answer as {p.label}'s API (no model list there), {live.base_url} does: "
+            "every turn fails with 404",
+            f"sets baseUrl to {live.base_url}",
+            True,
+            f"models.providers.{p.id}.baseUrl",
+        )
     if live.key_status == "valid":
         count = f"; it serves {live.model_count} models" if live.model_count is not None else ""
         yield Finding("live.key", "info", f"{p.label} accepted the key{count}", "", False)
@@ -1101,6 +1119,7 @@ def _check_live(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
 _BLOCKLESS = frozenset({"plugin.blocked"})  # repairs that need no provider block (the plugin serves env-only users)
 _REPAIRS: tuple[tuple[frozenset[str], Callable[[merge.Edit, Context], None]], ...] = (
     (frozenset({"block.missing-field"}), _fix_fields),
+    (frozenset({"block.base-url"}), _fix_base_url),
     (frozenset({"block.prefixed-id", "block.alias-id", "block.compat-outside"}), _fix_ids),
     (frozenset({"block.rejected-key"}), _fix_rejected_keys),
     (

@@ -176,6 +176,16 @@ class Conflict(GatewayError):
     retried = False
 
 
+class NotAnApi(UpstreamError):
+    """A 200 that is no model list (a web page, other JSON): a base URL that misses the API's path."""
+
+
+def wrong_path(error: GatewayError | None) -> bool:
+    """Whether an answer says the base URL's path is wrong (404/405, or a page instead of the API):
+    the one case where the same key at a corrected path is worth a try."""
+    return isinstance(error, NotAnApi) or (isinstance(error, UpstreamError) and error.status in (404, 405))
+
+
 class GatewayUnreachable(GatewayError):
     def __init__(self, host: str, reason: str):
         super().__init__(f"cannot reach AIsa at {host} ({reason}); check the network, a proxy, or --base-url")
@@ -270,7 +280,7 @@ def model_list(body: bytes, host: str) -> list[dict]:
     entries = data.get("data") if isinstance(data, dict) else None
     models = model_entries(entries) if isinstance(entries, list) else []
     if not isinstance(entries, list) or (entries and not models):
-        raise UpstreamError(f"AIsa's model list at {host} is not the JSON expected; check --base-url")
+        raise NotAnApi(f"AIsa's model list at {host} is not the JSON expected; check --base-url")
     return models
 
 

@@ -36,6 +36,14 @@ def check_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def path_fixes(url: str) -> list[str]:
+    """The base URL as a user most likely meant it, when its answer says the path is wrong: a doubled
+    `/v1` once, a missing `/v1` added (OpenAI-compatible APIs, AIsa's among them, live under /v1)."""
+    if url.endswith("/v1/v1"):
+        return [url[: -len("/v1")]]
+    return [] if url.endswith("/v1") else [url + "/v1"]
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True

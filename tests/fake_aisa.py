@@ -207,11 +207,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, parsed: Any) -> None:
         fake = self.server.fake
         path = self.path.split("?", 1)[0].rstrip("/")
-        if self.command == "GET" and path.endswith("/models"):
+        if not path.startswith("/v1/"):  # new-api serves its web console outside /v1: a page, not the API
+            self._respond(
+                200,
+                b"<!doctype html><html><head><title>AIsa</title></head><body><div id=root></div></body></html>",
+                {"Content-Type": "text/html"},
+            )
+        elif self.command == "GET" and path == "/v1/models":
             self._json(200, fake._models_body())
-        elif self.command == "GET" and path.endswith("/credits/balance"):
+        elif self.command == "GET" and path == "/v1/credits/balance":
             self._json(200, fake.balance, {"X-Request-ID": request_id()})
-        elif _is_chat(self.command, self.path):
+        elif _is_chat(self.command, self.path) and path == "/v1/chat/completions":
             if not isinstance(parsed, dict):
                 self._json(400, {"error": {"message": "invalid JSON body", "type": "invalid_request_error", "code": "bad_request_body"}})
             elif self.model not in fake.models:

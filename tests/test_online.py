@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -496,3 +497,38 @@ def test_balance_offline_without_a_key_is_one_clear_line(run, home, monkeypatch)
     monkeypatch.setenv("OPENCLAW_AISA_OFFLINE", "1")
     done = run("balance")
     assert done.code == 1 and "OPENCLAW_AISA_OFFLINE is set" in done.err and "internal error" not in done.err
+
+
+@pytest.mark.parametrize("doubled", [False, True], ids=["v1-missing", "v1-doubled"])
+def test_a_base_url_with_v1_missing_or_doubled_is_corrected_on_the_key_check(run, fake_aisa, online, config_path, doubled):
+    """The fake answers 404 outside /v1, as an OpenAI-compatible API does: the key check tries the URL with
+    /v1 added (or the doubled one removed), and the config gets the one that answered."""
+    right = fake_aisa.base_url
+    given = right + "/v1" if doubled else right.removesuffix("/v1")
+    done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", given, "--no-plugin")
+    assert done.code == 0, done.err
+    assert f"{given} is not AIsa's API" in done.err and f"{right} is: the config uses that" in done.err
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == right
+    assert [r.path for r in models_requests(fake_aisa)] == [given.removeprefix(right.removesuffix("/v1")) + "/models", "/v1/models"]
+
+
+def test_doctor_finds_a_configured_base_url_without_v1_and_fix_corrects_it(run, fake_aisa, online, config_path):
+    right = fake_aisa.base_url
+    assert run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", right, "--no-plugin").code == 0
+    config = read_json(config_path)
+    config["models"]["providers"]["aisa"]["baseUrl"] = right.removesuffix("/v1")
+    write_json(config_path, config)
+    found = run("doctor", "--json")
+    assert found.code == 1
+    [finding] = [f for f in json.loads(found.out)["findings"] if f["check"] == "block.base-url"]
+    assert finding["fixable"] and right in finding["fix"]
+    fixed = run("doctor", "--fix", "--json")
+    assert fixed.code == 0, fixed.out
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == right
+
+
+def test_a_base_url_whose_corrected_path_does_not_answer_either_is_left_as_given(run, fake_aisa, online, config_path):
+    given = fake_aisa.base_url + "/elsewhere"
+    done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", given, "--no-plugin")
+    assert done.code == 0 and "key not verified" in done.err
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == given

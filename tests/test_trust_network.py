@@ -393,7 +393,7 @@ def test_a_model_list_just_under_its_cap_of_empty_objects_is_refused_with_little
     body = b'{"data":[' + b"{}," * ((MODELS_CAP - 20) // 3) + b"{}]}"
     server = hostile(answer("200 OK", gzip.compress(body, 6), extra="Content-Encoding: gzip\r\n"))
     said, peak = probe(server.base_url, "models")
-    assert said == f"UpstreamError: AIsa's model list at 127.0.0.1:{server.port} is not the JSON expected; check --base-url"
+    assert said == f"NotAnApi: AIsa's model list at 127.0.0.1:{server.port} is not the JSON expected; check --base-url"
     assert peak < PEAK_MB, f"peak memory {peak} MB"
 
 

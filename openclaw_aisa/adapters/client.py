@@ -77,6 +77,7 @@ class KeyCheck:
     model_count: int = 0
     error: GatewayError | None = None
     models: tuple[dict, ...] = field(default=(), compare=False)  # GET /models' entries, for the live cache
+    corrected: str | None = None  # the base URL that answered, when the one given had a wrong path (see session.check_key)
 
     @property
     def reachable(self) -> bool:

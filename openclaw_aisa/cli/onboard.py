@@ -78,6 +78,8 @@ def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: C
     if args.dry_run:
         return console.emit(plan, args.json, _dry_run)
     verified = onboard.verify(plan, env)
+    if verified.base_url:
+        plan = onboard.replan(host, env, plan, base_url=verified.base_url)
     if console.interactive and not args.primary and verified.chat:
         plan = _pick_primary(host, env, plan, verified, console)
     if args.refresh_models and console.interactive and plan.refreshes:
@@ -106,7 +108,7 @@ def _pick_primary(host: Host, env: Mapping[str, str], plan: onboard.Plan, verifi
         picked = refs[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(refs) else None
         picked = picked or next((r for r in refs if answer in (r, r.partition("/")[2])), None)
         if picked:
-            return plan if picked == current else onboard.with_primary(host, env, plan, picked)
+            return plan if picked == current else onboard.replan(host, env, plan, primary=picked)
         console.say(f"  {answer!r} is not one of the {len(refs)} above: give its number or its name")
     console.say(f"  keeping {current}")
     return plan

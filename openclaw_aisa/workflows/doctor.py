@@ -135,8 +135,11 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
 def _live_status(s: session.Session) -> doctor.Live:
     from ..gateway import BadKey, PaymentRequired
 
-    with s.client(read_timeout=session.VERIFY_TIMEOUT * 2) as client:
-        check = session.check_key(client, s.base_url, timeout=None, retries=None)
+    def at(url: str) -> AisaClient:
+        return s.client(read_timeout=session.VERIFY_TIMEOUT * 2, base_url=url)
+
+    with at(s.base_url) as client:
+        check = session.check_key(client, s.base_url, timeout=None, retries=None, elsewhere=at)
         e = check.error
         if isinstance(e, PaymentRequired) and e.key_recognised:
             return doctor.Live("payment", _why_payment(client, e))
@@ -146,7 +149,7 @@ def _live_status(s: session.Session) -> doctor.Live:
         return doctor.Live("payment", str(e))
     if e is not None:
         return doctor.Live("unreachable", str(e))
-    return doctor.Live("valid", served=frozenset(m["id"] for m in check.models), model_count=check.model_count)
+    return doctor.Live("valid", served=frozenset(m["id"] for m in check.models), model_count=check.model_count, base_url=check.corrected)
 
 
 def _reinstall(host: Host, s: session.Session, command: Path, version: str, env: Mapping[str, str]) -> str:

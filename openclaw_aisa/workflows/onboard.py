@@ -188,6 +188,7 @@ class Verified:
     models: int | None
     warning: str = ""
     chat: tuple[str, ...] = ()  # the chat model ids the key may use (GET /models), for the primary's choice
+    base_url: str | None = None  # the corrected base URL (a /v1 missing or doubled), to plan again with
 
 
 def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
@@ -207,9 +208,16 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
     base_url = session.endpoint(provider, plan.planned.merged.config)
     key, t = request.key, session.VERIFY_TIMEOUT
     notices.step(f"Checking the key {key.masked} with {provider.label} at {base_url} (at most {t:g} s)")
-    with AisaClient(base_url, key.value, timeouts=Timeouts(connect=t, read=t, write=t, pool=t), max_retries=1) as client:
-        check = session.check_key(client, base_url, timeout=None, retries=None)
-    e = check.error
+
+    def at(url: str) -> AisaClient:
+        return AisaClient(url, key.value, timeouts=Timeouts(connect=t, read=t, write=t, pool=t), max_retries=1)
+
+    with at(base_url) as client:
+        check = session.check_key(client, base_url, timeout=None, retries=None, elsewhere=at)
+    e, fixed = check.error, check.corrected
+    moved = (
+        f"{base_url} is not {provider.label}'s API (its answer there was no model list); {fixed} is: the config uses that" if fixed else ""
+    )
     if isinstance(e, BadKey):
         raise AisaError(f"{provider.label} refused the key {key.masked}: {e}; nothing was written (--skip-validation saves it anyway)")
     if isinstance(e, PaymentRequired):
@@ -222,7 +230,8 @@ def verify(plan: Plan, env: Mapping[str, str]) -> Verified:
         return Verified(None, None, f"key not verified: {e}; the config is written anyway, check later with `{PROG} doctor`")
     from ..adapters.live import kind_of
 
-    return Verified(True, check.model_count, chat=tuple(m["id"] for m in check.models if kind_of(m) == "chat"))
+    chat = tuple(m["id"] for m in check.models if kind_of(m) == "chat")
+    return Verified(True, check.model_count, moved, chat=chat, base_url=fixed)
 
 
 def primary_choices(done: Plan, verified: Verified) -> tuple[list[str], str]:
@@ -236,11 +245,12 @@ def primary_choices(done: Plan, verified: Verified) -> tuple[list[str], str]:
     return [p.ref(i) for i in usable], schema.current_primary(config) or p.ref(p.default_model)
 
 
-def with_primary(host: Host, env: Mapping[str, str], done: Plan, ref: str) -> Plan:
-    """The same onboarding with another primary (picked on the terminal after the key check)."""
+def replan(host: Host, env: Mapping[str, str], done: Plan, **changes: Any) -> Plan:
+    """The same onboarding with some of its choices changed after the key check: the primary picked on
+    the terminal, the base URL corrected. The OpenClaw version is not asked again."""
     from dataclasses import replace
 
-    return plan(host, env, replace(done.request, primary=ref, openclaw_version=done.target or done.request.openclaw_version))
+    return plan(host, env, replace(done.request, openclaw_version=done.target or done.request.openclaw_version, **changes))
 
 
 @record

@@ -7,7 +7,7 @@ httpx is imported (through adapters/client.py) only when a request is really mad
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import keys, schema
@@ -94,13 +94,13 @@ class Session:
         seconds = self.timeout or read
         return Timeouts(read=seconds) if seconds else Timeouts()
 
-    def client(self, read_timeout: float | None = None) -> AisaClient:
+    def client(self, read_timeout: float | None = None, base_url: str | None = None) -> AisaClient:
         from ..adapters.client import AisaClient
 
         if self.offline:
             raise AisaError(f"{OFFLINE_ENV} is set: this needs the network; unset it to reach {self.base_url}")
         assert self.key is not None
-        return AisaClient(self.base_url, self.key.value, timeouts=self.timeouts(read_timeout))
+        return AisaClient(base_url or self.base_url, self.key.value, timeouts=self.timeouts(read_timeout))
 
     def listing(self, refresh: bool = False) -> Listing:
         from ..adapters import live
@@ -129,11 +129,33 @@ def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key
     return Session(provider, loc, snapshot, dotenv, base_url, key, is_offline, target.timeout, env)
 
 
-def check_key(client: AisaClient, base_url: str, *, timeout: float | None = None, retries: int | None = None) -> KeyCheck:
-    """Ask the provider about the key (GET /models); a list that came back is cached for `models list --live`."""
+def check_key(
+    client: AisaClient,
+    base_url: str,
+    *,
+    timeout: float | None = None,
+    retries: int | None = None,
+    elsewhere: Callable[[str], AisaClient] | None = None,
+) -> KeyCheck:
+    """Ask the provider about the key (GET /models); a list that came back is cached for `models list --live`.
+
+    With `elsewhere` (a client for another base URL, same key): when the answer says the path is wrong
+    (404, a web page), the URL with `/v1` added (or a doubled one removed) is tried once, and adopted
+    only when AIsa answers there (`KeyCheck.corrected`), as Hermes Agent does."""
+    from dataclasses import replace
+
     from ..adapters import live
+    from ..gateway import wrong_path
+    from ..urls import path_fixes
 
     check = client.check_key(timeout=timeout, retries=retries)
+    if elsewhere is not None and wrong_path(check.error):
+        for url in path_fixes(base_url):
+            with elsewhere(url) as other:
+                again = other.check_key(timeout=timeout, retries=retries)
+            if again.valid is not None:  # AIsa itself answered there: a yes or a no about the key
+                base_url, check = url, replace(again, corrected=url)
+                break
     if check.valid:
         live.write_cache(base_url, list(check.models), time.time())
     return check
