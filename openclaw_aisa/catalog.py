@@ -104,7 +104,7 @@ def _check_references(catalog: Catalog, path: Path) -> None:
             fail(f"{at}.id", "declared twice")
         if not p.base_url.startswith("https://"):
             fail(f"{at}.base_url", "must start with https://")
-        for var in p.env_vars:
+        for var in (*p.env_vars, *([p.base_url_env] if p.base_url_env else [])):
             if not re.match(_ENV_VAR, var):
                 fail(f"{at}.env_vars", f"{var!r} is not an upper-case environment variable name")
         ids = [m.id for m in p.models]

@@ -222,6 +222,7 @@ class Provider:
     console_url: str = ""
     sellers: dict[str, str] = field(default_factory=dict)  # price sellers' ids -> names shown
     families: tuple[Family, ...] = ()
+    base_url_env: str = ""  # a variable that overrides base_url where the config has none (AISA_BASE_URL)
 
     def ref(self, model_id: str) -> str:
         return f"{self.id}/{model_id}"

@@ -532,3 +532,28 @@ def test_a_base_url_whose_corrected_path_does_not_answer_either_is_left_as_given
     done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", given, "--no-plugin")
     assert done.code == 0 and "key not verified" in done.err
     assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == given
+
+
+def test_aisa_base_url_is_read_like_the_key(run, fake_aisa, online, config_path, state_dir, monkeypatch):
+    """Exported, it is onboarding's --base-url; in the .env, the online commands' endpoint where the config has none."""
+    monkeypatch.setenv("AISA_BASE_URL", fake_aisa.base_url)
+    done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin")
+    assert done.code == 0, done.err
+    assert "from AISA_BASE_URL in the environment" in done.out
+    assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == fake_aisa.base_url
+    config = read_json(config_path)
+    del config["models"]["providers"]["aisa"]["baseUrl"]
+    write_json(config_path, config)
+    monkeypatch.delenv("AISA_BASE_URL")
+    (state_dir / ".env").write_text(f"AISA_API_KEY={KEY}\nAISA_BASE_URL={fake_aisa.base_url}\n")
+    before = len(fake_aisa.requests)
+    assert run("balance", "--json").code == 0
+    assert len(fake_aisa.requests) == before + 1  # it went to the fake, not to api.aisa.one
+
+
+def test_a_bad_aisa_base_url_is_one_line_naming_where_it_was_set(run, online, config_path, monkeypatch):
+    monkeypatch.setenv("AISA_BASE_URL", "http://example.com/v1")
+    done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin")
+    assert done.code == 2 and done.err.count("\n") == 1
+    assert "AISA_BASE_URL in the environment" in done.err and "plain http" in done.err
+    assert not config_path.exists()

@@ -60,6 +60,16 @@ def stored_key(host: Host, env: Mapping[str, str], profile: str | None, choice: 
     return None
 
 
+def stored_base_url(host: Host, env: Mapping[str, str], profile: str | None, choice: AuthChoice) -> tuple[str, str] | None:
+    """The provider's base URL variable (AISA_BASE_URL), read like the key: (checked URL, where it was set)."""
+    from . import session
+
+    provider, loc = host.providers[choice.provider], paths.locate(env, profile)
+    found = session.base_url_variable(provider, store.read_checked(loc.config).data, env, store.read_dotenv(loc.dotenv)[2])
+    url = session.variable_base_url(provider, found)
+    return (url, found[1]) if url and found else None
+
+
 def movable(key: keys.Key) -> bool:
     """A key found where the Gateway service may not see it (the shell) or in the config in plain text:
     onboarding offers to save it to the .env (0600)."""

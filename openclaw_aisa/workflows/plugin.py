@@ -99,14 +99,23 @@ class Installed:
 def install(host: Host, env: Mapping[str, str], request: Request) -> Installed:
     provider = host.provider(request.provider)
     command, version = find_openclaw(env, request.openclaw)
-    base_url = check_base_url(request.base_url) if request.base_url else None
-    bundle = install_bundle(host, provider, command, version, env, paths.locate(env, request.profile), base_url)
+    loc = paths.locate(env, request.profile)
+    base_url = check_base_url(request.base_url) if request.base_url else _variable_base_url(provider, loc, env)
+    bundle = install_bundle(host, provider, command, version, env, loc, base_url)
     if bundle.status != "loaded":
         raise AisaError(
             f"OpenClaw {version} installed the {provider.id} plugin but reports it {bundle.status or 'missing'}; see `openclaw plugins list`"
         )
     choice = next(iter(c.id for c in host.auth_choices.values() if c.provider == provider.id), "")
     return Installed(bundle, provider, choice)
+
+
+def _variable_base_url(provider: Provider, loc: paths.Location, env: Mapping[str, str]) -> str | None:
+    """AISA_BASE_URL (environment, .env, config env block) bakes into the plugin as --base-url would."""
+    from . import session
+
+    found = session.base_url_variable(provider, store.read_checked(loc.config).data, env, store.read_dotenv(loc.dotenv)[2])
+    return session.variable_base_url(provider, found)
 
 
 def install_bundle(

@@ -39,8 +39,9 @@ def offline(env: Mapping[str, str]) -> bool:
     return env.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = None) -> str:
-    """Where OpenClaw sends requests: --base-url, else the config's baseUrl, else the catalogue's."""
+def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = None, variable: tuple[str, str] | None = None) -> str:
+    """Where OpenClaw sends requests: --base-url, else the config's baseUrl, else the provider's base URL
+    variable (`variable`: its value and where it was found; see `base_url_variable`), else the catalogue's."""
     from ..urls import check_base_url
 
     if flag:
@@ -51,7 +52,35 @@ def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = N
             return check_base_url(configured)
         except UsageError as e:
             raise UsageError(f"models.providers.{provider.id}.baseUrl in the config: {e}") from None
-    return provider.base_url
+    return variable_base_url(provider, variable) or provider.base_url
+
+
+def base_url_variable(
+    provider: Provider, config: Mapping[str, Any], env: Mapping[str, str], dotenv: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """AISA_BASE_URL, read like the key: (value, where) from the environment, else the .env, else the config's env block."""
+    var = provider.base_url_env
+    if not var:
+        return None
+    if env.get(var, "").strip():
+        return env[var].strip(), f"{var} in the environment"
+    if dotenv.get(var, "").strip():
+        return dotenv[var].strip(), f"{var} in the .env"
+    if found := keys.in_config_env(config, var):
+        return found[1], f"{var} in the config's {found[0]}"
+    return None
+
+
+def variable_base_url(provider: Provider, variable: tuple[str, str] | None) -> str | None:
+    """The variable's base URL, checked like --base-url; a bad one is named with where it was set."""
+    from ..urls import check_base_url
+
+    if variable is None:
+        return None
+    try:
+        return check_base_url(variable[0])
+    except UsageError as e:
+        raise UsageError(f"{variable[1]}: {str(e).replace('--base-url ', '', 1)}") from None
 
 
 def resolve_key(provider: Provider, config: Mapping[str, Any], env: Mapping[str, str], dotenv: Mapping[str, str]) -> keys.Key | None:
@@ -120,7 +149,7 @@ def open_session(host: Host, env: Mapping[str, str], target: Target, *, need_key
     loc = paths.locate(env, target.profile)
     snapshot = store.read_checked(loc.config)
     dotenv = store.read_dotenv(loc.dotenv)[2]
-    base_url = endpoint(provider, snapshot.data, target.base_url)
+    base_url = endpoint(provider, snapshot.data, target.base_url, base_url_variable(provider, snapshot.data, env, dotenv))
     key = resolve_key(provider, snapshot.data, env, dotenv)
     is_offline = offline(env) or offline_flag
     if need_key and key is None and not is_offline:
