@@ -539,7 +539,7 @@ def test_aisa_base_url_is_read_like_the_key(run, fake_aisa, online, config_path,
     monkeypatch.setenv("AISA_BASE_URL", fake_aisa.base_url)
     done = run("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin")
     assert done.code == 0, done.err
-    assert "from AISA_BASE_URL in the environment" in done.out
+    assert "from AISA_BASE_URL in the environment" in done.err
     assert read_json(config_path)["models"]["providers"]["aisa"]["baseUrl"] == fake_aisa.base_url
     config = read_json(config_path)
     del config["models"]["providers"]["aisa"]["baseUrl"]

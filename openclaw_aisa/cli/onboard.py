@@ -53,9 +53,6 @@ def add_arguments(p: argparse.ArgumentParser, host: Host) -> None:
 def run(args: argparse.Namespace, host: Host, env: Mapping[str, str], console: Console) -> int:
     choice = _pick_choice(args, host, console)
     base_url = check_base_url(args.base_url) if args.base_url else None
-    if base_url is None and (found := onboard.stored_base_url(host, env, args.profile, choice)):
-        base_url, where = found
-        console.say(f"Base URL {base_url} (from {where})")
     key = _key(args, host, env, choice, console)
     persist = args.persist_key
     if onboard.movable(key) and not persist and args.secret_input_mode == "ref" and console.interactive:

@@ -60,16 +60,6 @@ def stored_key(host: Host, env: Mapping[str, str], profile: str | None, choice: 
     return None
 
 
-def stored_base_url(host: Host, env: Mapping[str, str], profile: str | None, choice: AuthChoice) -> tuple[str, str] | None:
-    """The provider's base URL variable (AISA_BASE_URL), read like the key: (checked URL, where it was set)."""
-    from . import session
-
-    provider, loc = host.providers[choice.provider], paths.locate(env, profile)
-    found = session.base_url_variable(provider, store.read_checked(loc.config).data, env, store.read_dotenv(loc.dotenv)[2])
-    url = session.variable_base_url(provider, found)
-    return (url, found[1]) if url and found else None
-
-
 def movable(key: keys.Key) -> bool:
     """A key found where the Gateway service may not see it (the shell) or in the config in plain text:
     onboarding offers to save it to the .env (0600)."""
@@ -123,6 +113,10 @@ class Plan:
 
 
 def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
+    from dataclasses import replace
+
+    from . import session
+
     choice = host.auth_choices[request.choice]
     provider = host.providers[choice.provider]
     loc = paths.locate(env, request.profile)
@@ -130,6 +124,9 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     key = request.key
     warnings = _key_warnings(choice, key, env, dotenv, loc)
     first = store.read_checked(loc.config)
+    if request.base_url is None and (found := session.base_url_variable(provider, first.data, env, dotenv)):
+        request = replace(request, base_url=session.variable_base_url(provider, found))
+        warnings.append(f"using the base URL {request.base_url} from {found[1]}")
     command = openclaw_exe.find(env, request.openclaw)
     if command is not None and not request.openclaw_version:
         notices.step(f"Asking {command} for its version")

@@ -114,8 +114,8 @@ def _variable_base_url(provider: Provider, loc: paths.Location, env: Mapping[str
     """AISA_BASE_URL (environment, .env, config env block) bakes into the plugin as --base-url would."""
     from . import session
 
-    found = session.base_url_variable(provider, store.read_checked(loc.config).data, env, store.read_dotenv(loc.dotenv)[2])
-    return session.variable_base_url(provider, found)
+    found = session.stored_base_url(provider, loc, env)
+    return found[0] if found else None
 
 
 def install_bundle(

@@ -71,6 +71,18 @@ def base_url_variable(
     return None
 
 
+def stored_base_url(provider: Provider, loc: paths.Location, env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The base URL variable as onboarding and plugin install read it before anything else: (checked URL,
+    where it was set). The config is read only when neither the environment nor the .env sets it."""
+    var, dotenv = provider.base_url_env, store.read_dotenv(loc.dotenv)[2]
+    if not var:
+        return None
+    config = {} if env.get(var, "").strip() or dotenv.get(var, "").strip() else store.read_checked(loc.config).data
+    found = base_url_variable(provider, config, env, dotenv)
+    url = variable_base_url(provider, found)
+    return (url, found[1]) if url and found else None
+
+
 def variable_base_url(provider: Provider, variable: tuple[str, str] | None) -> str | None:
     """The variable's base URL, checked like --base-url; a bad one is named with where it was set."""
     from ..urls import check_base_url
