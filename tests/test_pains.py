@@ -129,3 +129,74 @@ def test_an_exclusive_plugins_allow_gets_aisa_on_install_and_doctor_finds_it_rem
     after = read_json(config_path)  # (3.31's own plugin install adds agents.defaults.compaction: OpenClaw's, not ours)
     assert after["agents"]["defaults"]["model"] == before["agents"]["defaults"]["model"]
     assert after["models"]["providers"]["openrouter"] == before["models"]["providers"]["openrouter"]
+
+
+def test_fallbacks_and_aliases_join_the_users_own_and_kimi_reaches_aisa(openclaw, our_cli, home, fake_aisa):
+    """Pain 6: `onboard --fallbacks` after the user's fallbacks; `/model kimi` from the catalogue's shorthand,
+    written into the user's existing allowlist; their alias "opus" stays theirs."""
+    before = place(home, "aliases-fallbacks.json5")
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    done = our_cli(
+        "onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--no-plugin",
+        "--openclaw-version", openclaw.version, "--fallbacks", "aisa/deepseek-v4-flash,aisa/glm-5", "--skip-validation",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    after = read_json(home / ".openclaw" / "openclaw.json")
+    model = after["agents"]["defaults"]["model"]
+    assert model == {"primary": "anthropic/claude-opus-4-6", "fallbacks": ["openai/gpt-5", "aisa/deepseek-v4-flash", "aisa/glm-5"]}
+    allow = after["agents"]["defaults"]["models"]
+    assert allow["anthropic/claude-opus-4-6"] == {"alias": "opus"} and allow["openai/gpt-5"] == {"alias": "gpt"}
+    assert allow["aisa/kimi-k2.5"] == {"alias": "kimi"} and "alias" not in allow["aisa/claude-opus-4-8"]
+    assert after["models"]["providers"]["openrouter"] == before["models"]["providers"]["openrouter"]
+    agent_turn(openclaw, our_cli, home, "kimi", env={**THEIRS, "AISA_API_KEY": KEY})
+    assert fake_aisa.chat_requests()[-1].json["model"] == "kimi-k2.5"
+
+
+def test_a_base_url_without_v1_is_found_online_and_fixed_and_turns_then_reach_aisa(openclaw, our_cli, home, fake_aisa):
+    """Pain 7: a baseUrl that lost its /v1; doctor (online) tries the key there and with /v1, and --fix sets it."""
+    before = place(home, "base-url-without-v1.json5")
+    config_path = home / ".openclaw" / "openclaw.json"
+    config_path.write_text(config_path.read_text().replace("https://api.aisa.one", fake_aisa.base_url.removesuffix("/v1")))
+    online = {"OPENCLAW_AISA_OFFLINE": None, "AISA_API_KEY": KEY}
+    code, report = doctor(our_cli, openclaw, **online)
+    assert code == 1 and "block.base-url" in checks(report)
+    code, report = doctor(our_cli, openclaw, "--fix", **online)
+    assert code == 0, report["remaining"]
+    after = read_json(config_path)
+    assert after["models"]["providers"]["aisa"]["baseUrl"] == fake_aisa.base_url
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    assert_users_setup_kept(before, after)
+    agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5", env={**THEIRS, "AISA_API_KEY": KEY})
+    assert fake_aisa.chat_requests()[-1].path == "/v1/chat/completions"
+
+
+def test_a_key_only_in_the_shell_is_found_and_then_a_process_without_it_still_sends_it(openclaw, our_cli, home, fake_aisa):
+    """Pain 2: the Gateway service reads its own environment and the state dir's .env, not the shell's."""
+    exported = {"AISA_API_KEY": KEY}
+    done = our_cli("onboard", "--non-interactive", "--base-url", fake_aisa.base_url, "--no-plugin", "--skip-validation", **exported)
+    assert done.returncode == 0, done.stderr
+    code, report = doctor(our_cli, openclaw, "--offline", **exported)
+    assert "key.env-only" in checks(report)
+    assert our_cli("onboard", "--non-interactive", "--persist-key", "--no-plugin", "--skip-validation", **exported).returncode == 0
+    code, report = doctor(our_cli, openclaw, "--offline", **exported)
+    assert "key.env-only" not in checks(report)
+    assert openclaw.validate(home)["valid"]
+    agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5")  # no AISA_API_KEY in this process: as the Gateway service starts
+    assert fake_aisa.chat_requests()[-1].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_a_key_inline_in_the_config_is_reported_masked_and_onboarding_moves_it_out(openclaw, our_cli, home):
+    """Pain 3: the key inline in apiKey: doctor says so (masked); onboarding with the key moves it to .env."""
+    before = place(home, "inline-key.json5")
+    code, report = doctor(our_cli, openclaw, "--offline")
+    [plain] = [f for f in report["findings"] if f["check"] == "key.plaintext"]
+    assert "sk-aisa-…TEST" in plain["message"] and "--secret-input-mode ref" in plain["fix"]
+    done = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin", "--openclaw-version", openclaw.version)
+    assert done.returncode == 0, done.stderr
+    config_path = home / ".openclaw" / "openclaw.json"
+    assert KEY not in config_path.read_text()
+    assert openclaw.validate(home, env=THEIRS)["valid"]
+    assert_users_setup_kept(before, read_json(config_path))
+    code, report = doctor(our_cli, openclaw, "--offline")
+    assert "key.plaintext" not in checks(report)
