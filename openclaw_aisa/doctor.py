@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field, replace
 from typing import Any, Literal, TypeGuard
 
-from . import keys, merge
+from . import keys, merge, places
 from .refs import close_matches
 from .schema import (
     SUPPORTED,
@@ -67,6 +67,7 @@ class Context:
     provider: Provider
     env: Mapping[str, str] = field(default_factory=dict)  # the process environment
     dotenv: Mapping[str, str] = field(default_factory=dict)  # the parsed <state dir>/.env
+    cwd_dotenv: Mapping[str, str] = field(default_factory=dict)  # the working directory's .env (not the state dir's)
     modes: Mapping[str, int | None] = field(default_factory=dict)  # "state_dir", "config", "dotenv" (None: absent)
     openclaw_version: str | None = None  # the target; None: judged by what every supported version accepts
     live: Live | None = None
@@ -463,12 +464,17 @@ def _key_var(p: Provider) -> str | None:
 
 
 def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[str, str]]:
-    """Where `var` is set, in the order OpenClaw prefers: the environment, the config's env, the .env."""
+    """Where `var` is set, in the order OpenClaw reads it (places.py): the environment, the working
+    directory's .env (where this version reads it), the state dir's .env, the config's env block."""
     found = [
         ("the environment", ctx.env.get(var)),
+        (
+            ctx.locations.get("cwd_dotenv", ".env in this directory"),
+            ctx.cwd_dotenv.get(var) if places.read_by("cwd .env", ctx.openclaw_version) else None,
+        ),
+        (ctx.where("dotenv"), ctx.dotenv.get(var)),
         ("the config's env.vars", merge.dig(config, "env", "vars", var)),
         ("the config's env block", merge.dig(config, "env", var)),
-        (ctx.where("dotenv"), ctx.dotenv.get(var)),
     ]
     return [(where, value.strip()) for where, value in found if isinstance(value, str) and value.strip()]
 
@@ -661,11 +667,13 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
                 False,
                 at,
             )
-    if [w for w, _ in found] == ["the environment"]:
+    shell_only = {"the environment", ctx.locations.get("cwd_dotenv", ".env in this directory")}
+    if {w for w, _ in found} <= shell_only:
+        where = " and ".join("this shell's environment" if w == "the environment" else w for w, _ in found)
         yield Finding(
             "key.env-only",
             "warning",
-            f"{var} is only in this shell's environment: OpenClaw's Gateway service, started elsewhere, gets no key",
+            f"{var} is only in {where}: OpenClaw's Gateway service, started elsewhere, gets no key",
             f"`{ctx.onboard} --persist-key` saves it to {ctx.where('dotenv')} (0600)",
             False,
             at,

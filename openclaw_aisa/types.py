@@ -322,7 +322,7 @@ class Credential:
 
     provider: str
     env_var: str
-    source: Literal["environment", ".env"]
+    source: Literal["environment", "cwd .env", ".env", "config env"]  # see places.py for who reads each
     value: str = field(repr=False)
 
 

@@ -288,10 +288,39 @@ def test_detect_shows_masked_keys_and_which_one_openclaw_uses(run, monkeypatch, 
     (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
     monkeypatch.setenv("AISA_API_KEY", KEY)
     out = run("detect").out
-    assert "AISA_API_KEY in environment: sk-aisa-…TEST   <- OpenClaw uses this one" in out
+    assert "AISA_API_KEY in the environment: sk-aisa-…TEST   <- OpenClaw uses this one" in out
+    assert "the Gateway service has its own" in out  # who reads each place
     assert "sk-aisa-…OTHR" in out
     creds = run("detect", "--json").json["providers"][0]["credentials"]
     assert [(c["source"], c["used_by_openclaw"]) for c in creds] == [("environment", True), (".env", False)]
+
+
+def test_detect_shows_every_place_openclaw_reads_a_key_in_its_order(run, monkeypatch, state_dir, tmp_path, config_path):
+    """The working directory's .env (OpenClaw started there reads it before the state dir's; 9.6 ignores
+    provider keys there), the state dir's .env, and the config's env block, last."""
+    state_dir.mkdir(mode=0o700)
+    (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    write_json(config_path, {"env": {"vars": {"AISA_API_KEY": "sk-aisa-fromtheconfigenvblockCONF"}}, "meta": {"lastTouchedVersion": "2026.5.28"}})
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / ".env").write_text(f"AISA_API_KEY={KEY}\n")
+    monkeypatch.chdir(work)
+    creds = run("detect", "--json").json["providers"][0]["credentials"]
+    assert [(c["source"], c["masked"], c["used_by_openclaw"]) for c in creds] == [
+        ("cwd .env", "sk-aisa-…TEST", True),
+        (".env", "sk-aisa-…OTHR", False),
+        ("config env", "sk-aisa-…CONF", False),
+    ]
+    assert creds[0]["where"] == str(work / ".env") and "not by the Gateway service" in creds[0]["who_reads_it"]
+    config = read_json(config_path)
+    config["meta"]["lastTouchedVersion"] = "2026.9.6"
+    write_json(config_path, config)
+    creds = run("detect", "--json").json["providers"][0]["credentials"]
+    assert [(c["source"], c["read_by_this_version"], c["used_by_openclaw"]) for c in creds] == [
+        ("cwd .env", False, False),
+        (".env", True, True),
+        ("config env", True, False),
+    ]
 
 
 def test_config_path_follows_the_environment(run, monkeypatch, tmp_path, home):

@@ -9,6 +9,7 @@ import copy
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -765,3 +766,15 @@ def test_a_deny_naming_aisa_is_a_warning_left_alone():
     config = onboarded({"plugins": {"deny": ["aisa"], "entries": {"aisa": {"enabled": True}}}})
     found = the(diagnose(context(config)), "plugin.blocked")
     assert not found.fixable and found.path == "plugins.deny"
+
+
+def test_a_key_only_in_the_working_directorys_env_is_one_the_gateway_service_does_not_see():
+    ctx = replace(
+        context(onboarded(), "2026.5.28", dotenv={}),
+        cwd_dotenv={"AISA_API_KEY": KEY},
+        locations={**LOCATIONS, "cwd_dotenv": "~/project/.env"},
+    )
+    found = diagnose(ctx)
+    assert "~/project/.env" in the(found, "key.env-only").message and "~/project/.env" in the(found, "key.source").message
+    ignored = diagnose(replace(ctx, openclaw_version="2026.9.6"))  # 9.6 reads no provider key from a working directory's .env
+    assert "key.unresolved" in checks(ignored) or "key.missing" in checks(ignored)

@@ -67,7 +67,7 @@ CONTRACT = {
         {
             "": ["dotenv", "providers"],
             "providers[]": ["provider", "label", "credentials"],
-            "providers[].credentials[]": ["env_var", "source", "masked", "used_by_openclaw"],
+            "providers[].credentials[]": ["env_var", "source", "where", "masked", "used_by_openclaw", "read_by_this_version", "who_reads_it"],
         },
     ),
     "models list": (

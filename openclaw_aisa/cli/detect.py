@@ -1,4 +1,4 @@
-"""`detect`: the provider keys found in the environment and the .env, masked."""
+"""`detect`: the provider keys found where OpenClaw reads them, masked, and who reads each place."""
 
 from __future__ import annotations
 
@@ -30,12 +30,14 @@ def _text(result: detect.Detected, console: Console) -> None:
             continue
         console.say(f"{p.id} ({p.label}):")
         several = len(found.credentials) + (stored is not None) > 1
-        for c in found.credentials:
-            where = "environment" if c.source == "environment" else result.dotenv
+        for place in found.places:
+            c = place.credential
             mark = "   <- OpenClaw uses this one" if c is found.used and several else ""
             if stored is not None and not found.profile_everywhere and c is found.exported:
                 mark = "   <- OpenClaw's turns (agent, TUI, Gateway) use this one"
-            console.say(f"  {c.env_var} in {where}: {keys.mask(c.value)}{mark}")
+            console.say(f"  {c.env_var} in {place.where}: {keys.mask(c.value)}{mark}")
+            if several or c.source not in (".env",):
+                console.say(f"      {place.note if place.read else 'ignored by this OpenClaw version for provider keys'}")
         if stored is not None:
             what = keys.mask(stored.value) if stored.value else f"a reference to {stored.var}"
             mark = "   <- OpenClaw uses this one" if found.profile_everywhere else "   <- `openclaw infer` uses this one"

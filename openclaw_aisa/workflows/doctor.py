@@ -71,6 +71,8 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
     command = openclaw_exe.find(env, request.openclaw)
     version, version_source = openclaw_exe.target_version(request.openclaw_version, s.snapshot.data, env, command)
     files = {"state_dir": s.loc.state_dir, "config": s.loc.config, "dotenv": s.loc.dotenv}
+    cwd_dotenv = Path.cwd() / ".env"
+    in_cwd = store.read_dotenv(cwd_dotenv)[2] if cwd_dotenv != s.loc.dotenv else {}
     choice = next((c for c in host.auth_choices.values() if c.provider == s.provider.id), None)
     onboard = f"{PROG} onboard" + (f" --auth-choice {choice.id}" if choice else "")
 
@@ -81,10 +83,11 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             provider=s.provider,
             env=env,
             dotenv=s.dotenv,
+            cwd_dotenv=in_cwd,
             modes=store.modes(files),
             openclaw_version=version,
             live=live_status,
-            locations={k: str(v) for k, v in files.items()},
+            locations={**{k: str(v) for k, v in files.items()}, "cwd_dotenv": str(cwd_dotenv)},
             onboard=onboard,
             profiles=tuple(profiles.stored(s.loc.state_dir, config, s.provider.id)),
             plugin_stale=plugin.stale_files(host, s.provider, s.loc, version),
