@@ -74,6 +74,7 @@ class Context:
     locations: Mapping[str, str] = field(default_factory=dict)  # "state_dir", "config", "dotenv" -> path shown
     onboard: str = "openclaw-aisa onboard"  # the command that sets the provider up
     profiles: tuple[StoredProfile, ...] = ()  # the credentials OpenClaw's own onboarding stored for the provider
+    agent_copies: tuple[tuple[str, str], ...] = ()  # (path, apiKey) of the provider in agents/*/agent/models.json
     plugin_stale: tuple[str, ...] | None = None  # files of the installed native plugin older than this package's; None: none installed
     can_install: bool = False  # an openclaw command is known, so `--fix` can reinstall the plugin through it
 
@@ -88,6 +89,7 @@ class Fixed:
     config: dict[str, Any]
     changes: tuple[merge.Change, ...]
     chmods: tuple[tuple[str, int], ...] = ()  # ("dotenv", 0o600): for the CLI to apply
+    scrubs: tuple[tuple[str, str], ...] = ()  # (models.json path, the variable name to put in place of the key)
 
 
 def diagnose(ctx: Context) -> list[Finding]:
@@ -97,6 +99,7 @@ def diagnose(ctx: Context) -> list[Finding]:
         checks = (
             _check_block,
             _check_key,
+            _check_agent_copies,
             _check_permissions,
             _check_refs,
             _check_allowlist,
@@ -150,7 +153,9 @@ def fix(ctx: Context, findings: Iterable[Finding]) -> Fixed:
         if wanted & checks and (checks <= _BLOCKLESS or isinstance(_block(edit.config, ctx.provider.id), dict)):
             repair(edit, ctx)
     chmods = tuple((name, mode & 0o700) for name, mode in ctx.modes.items() if mode is not None and _perm_check(name) in wanted)
-    return Fixed(edit.config, tuple(c for c in edit.changes if c.summary), chmods)
+    var = key_var(merge.dig(edit.config, "models", "providers", ctx.provider.id, "apiKey"))
+    scrubs = tuple((path, var) for path, _ in _plaintext_copies(ctx) if var) if "key.copied" in wanted else ()
+    return Fixed(edit.config, tuple(c for c in edit.changes if c.summary), chmods, scrubs)
 
 
 def after(ctx: Context, fixed: Fixed) -> Context:
@@ -552,6 +557,31 @@ def _check_stored_plaintext(ctx: Context) -> Iterator[Finding]:
                 False,
                 "auth.profiles",
             )
+
+
+def _plaintext_copies(ctx: Context) -> list[tuple[str, str]]:
+    return [(path, value) for path, value in ctx.agent_copies if keys.looks_like_key(value)]
+
+
+def _check_agent_copies(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
+    """OpenClaw writes the provider settings it resolved to agents/<id>/agent/models.json (issue #84632):
+    an inline key lands there in plain text, and stays after the config refers to the key instead."""
+    var = key_var(block.get("apiKey"))
+    for path, value in _plaintext_copies(ctx):
+        how = (
+            f'puts "{var}" in its place (what OpenClaw itself writes there for a key it reads from {var})'
+            if var
+            else f"left alone: the config's apiKey is inline, so OpenClaw writes it again; `{ctx.onboard}` with the key moves it to "
+            f"{ctx.where('dotenv')} first, then run doctor --fix"
+        )
+        yield Finding(
+            "key.copied",
+            "warning",
+            f"{path} holds the {ctx.provider.label} key in plain text ({keys.mask(value)}): OpenClaw copied the resolved provider settings there",
+            how,
+            var is not None,
+            path,
+        )
 
 
 def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:

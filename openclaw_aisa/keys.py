@@ -57,6 +57,15 @@ def profile_pointer(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip().lower().startswith("auth:")
 
 
+def looks_like_key(value: str) -> bool:
+    """A secret rather than one of OpenClaw's stand-ins for it: a variable name (`AISA_API_KEY`), a
+    template (`${VAR}`), or a marker such as `secretref-managed`."""
+    text = value.strip()
+    if len(text) < 8 or re.fullmatch(r"[A-Z][A-Z0-9_]*", text) or text.startswith("${") or "managed" in text or "secretref" in text:
+        return False
+    return not _UNSAFE.search(text)
+
+
 def mask(key: str) -> str:
     """`sk-aisa-…abcd`: the prefix and the last four, and only the prefix for a short key."""
     prefix = m.group(0) if (m := _PREFIX.match(key)) else ""

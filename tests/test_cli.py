@@ -300,7 +300,9 @@ def test_detect_shows_every_place_openclaw_reads_a_key_in_its_order(run, monkeyp
     provider keys there), the state dir's .env, and the config's env block, last."""
     state_dir.mkdir(mode=0o700)
     (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
-    write_json(config_path, {"env": {"vars": {"AISA_API_KEY": "sk-aisa-fromtheconfigenvblockCONF"}}, "meta": {"lastTouchedVersion": "2026.5.28"}})
+    write_json(
+        config_path, {"env": {"vars": {"AISA_API_KEY": "sk-aisa-fromtheconfigenvblockCONF"}}, "meta": {"lastTouchedVersion": "2026.5.28"}}
+    )
     work = tmp_path / "project"
     work.mkdir()
     (work / ".env").write_text(f"AISA_API_KEY={KEY}\n")

@@ -778,3 +778,18 @@ def test_a_key_only_in_the_working_directorys_env_is_one_the_gateway_service_doe
     assert "~/project/.env" in the(found, "key.env-only").message and "~/project/.env" in the(found, "key.source").message
     ignored = diagnose(replace(ctx, openclaw_version="2026.9.6"))  # 9.6 reads no provider key from a working directory's .env
     assert "key.unresolved" in checks(ignored) or "key.missing" in checks(ignored)
+
+
+def test_a_plaintext_key_openclaw_copied_into_an_agents_models_json_is_found_and_replaced_by_the_variable():
+    copies = (("~/.openclaw/agents/main/agent/models.json", KEY), ("~/.openclaw/agents/ops/agent/models.json", "AISA_API_KEY"))
+    ctx = replace(context(onboarded()), agent_copies=copies)
+    found = the(diagnose(ctx), "key.copied")  # one: the variable's name is what OpenClaw writes for a reference
+    assert found.fixable and found.path.endswith("main/agent/models.json") and "sk-aisa-…TEST" in found.message
+    assert doctor.fix(ctx, [found]).scrubs == (("~/.openclaw/agents/main/agent/models.json", "AISA_API_KEY"),)
+
+
+def test_a_copied_key_is_left_while_the_config_itself_holds_it_inline():
+    config = onboarded()
+    aisa_block(config)["apiKey"] = KEY
+    found = the(diagnose(replace(context(config), agent_copies=(("models.json", KEY),))), "key.copied")
+    assert not found.fixable and "onboard" in found.fix

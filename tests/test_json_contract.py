@@ -67,7 +67,15 @@ CONTRACT = {
         {
             "": ["dotenv", "providers"],
             "providers[]": ["provider", "label", "credentials"],
-            "providers[].credentials[]": ["env_var", "source", "where", "masked", "used_by_openclaw", "read_by_this_version", "who_reads_it"],
+            "providers[].credentials[]": [
+                "env_var",
+                "source",
+                "where",
+                "masked",
+                "used_by_openclaw",
+                "read_by_this_version",
+                "who_reads_it",
+            ],
         },
     ),
     "models list": (

@@ -41,6 +41,10 @@ def checks(report: dict, key: str = "findings") -> set[str]:
     return {f["check"] for f in report[key] or []}
 
 
+def key_holders(home: Path) -> list[Path]:
+    return [p for p in home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
+
+
 def assert_users_setup_kept(before: dict, after: dict) -> None:
     assert after["agents"]["defaults"]["model"]["primary"] == before["agents"]["defaults"]["model"]["primary"]
     assert after["agents"]["defaults"]["model"].get("fallbacks") == before["agents"]["defaults"]["model"].get("fallbacks")
@@ -195,14 +199,22 @@ def test_a_key_only_in_the_shell_is_found_and_then_a_process_without_it_still_se
 def test_a_key_inline_in_the_config_is_reported_masked_and_onboarding_moves_it_out(openclaw, our_cli, home):
     """Pain 3: the key inline in apiKey: doctor says so (masked); onboarding with the key moves it to .env."""
     before = place(home, "inline-key.json5")
+    openclaw.aisa_models(home, env=THEIRS)  # OpenClaw writes what it resolved to agents/main/agent/models.json (3.31 here)
+    copied = [p for p in key_holders(home) if p.name == "models.json"]
     code, report = doctor(our_cli, openclaw, "--offline")
     [plain] = [f for f in report["findings"] if f["check"] == "key.plaintext"]
     assert "sk-aisa-…TEST" in plain["message"] and "--secret-input-mode ref" in plain["fix"]
+    assert {f["path"] for f in report["findings"] if f["check"] == "key.copied"} == {str(p) for p in copied}
     done = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--no-plugin", "--openclaw-version", openclaw.version)
     assert done.returncode == 0, done.stderr
     config_path = home / ".openclaw" / "openclaw.json"
     assert KEY not in config_path.read_text()
+    code, report = doctor(our_cli, openclaw, "--offline", "--fix")
+    assert "key.plaintext" not in checks(report, "remaining") and "key.copied" not in checks(report, "remaining")
     assert openclaw.validate(home, env=THEIRS)["valid"]
     assert_users_setup_kept(before, read_json(config_path))
-    code, report = doctor(our_cli, openclaw, "--offline")
-    assert "key.plaintext" not in checks(report)
+    openclaw.aisa_models(home, env=THEIRS)  # and OpenClaw does not put it back
+    holders = key_holders(home)
+    backups = [p for p in holders if ".bak" in p.name]  # the user's own earlier config, kept as the backup it is (0600)
+    assert [p.name for p in holders if p not in backups] == [".env"]
+    assert all(p.stat().st_mode & 0o077 == 0 for p in backups)

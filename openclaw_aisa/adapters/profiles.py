@@ -6,6 +6,10 @@ OpenClaw's onboarding (`openclaw onboard --auth-choice aisa-api-key`) keeps the 
 sent before the config's key on 3.31 and 5.28 (and by 9.6's one-shot commands), so `detect`, `doctor`
 and `onboard` must know it is there and whether it holds the same key. These stores are OpenClaw's:
 they are opened read-only here and changed only through OpenClaw's own commands.
+
+The one exception is each agent's `models.json`, a copy of the provider settings OpenClaw resolved
+(OpenClaw issue #84632): a key it copied there in plain text is replaced by the variable's name, the
+very marker OpenClaw writes there itself for a key it reads from a variable.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import StoredProfile
+from . import store
 
 DATABASE = Path("state") / "openclaw.sqlite"
 
@@ -106,3 +111,31 @@ def forget_in_file(state_dir: Path, config: Mapping[str, Any], provider: str) ->
             data["usageStats"].pop(k, None)
     store.replace_file(path, (json.dumps(data, indent=2) + "\n").encode(), expect=raw)
     return f"removed {', '.join(gone)} from {path} (this OpenClaw has no command for it)"
+
+
+# --- the resolved provider settings OpenClaw copies into each agent (agents/<id>/agent/models.json) ---
+
+
+def copied_keys(state_dir: Path, provider_id: str) -> tuple[tuple[str, str], ...]:
+    """The provider's apiKey in each agent's models.json (OpenClaw's copy of the resolved settings)."""
+    out = []
+    for path in sorted(state_dir.glob("agents/*/agent/models.json")):
+        try:
+            key = json.loads(path.read_bytes())["providers"][provider_id]["apiKey"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(key, str):
+            out.append((str(path), key))
+    return tuple(out)
+
+
+def scrub_copied_key(path: Path, provider_id: str, var: str) -> bool:
+    """The key in OpenClaw's models.json replaced by the variable's name, atomically, if the file is unchanged."""
+    raw = store.read_bytes(path)
+    try:
+        data = json.loads(raw or b"")
+        data["providers"][provider_id]["apiKey"] = var
+    except (ValueError, KeyError, TypeError):
+        return False
+    store.replace_file(path, (json.dumps(data, indent=2) + "\n").encode(), expect=raw)
+    return True

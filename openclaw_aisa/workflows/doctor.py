@@ -90,6 +90,7 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             locations={**{k: str(v) for k, v in files.items()}, "cwd_dotenv": str(cwd_dotenv)},
             onboard=onboard,
             profiles=tuple(profiles.stored(s.loc.state_dir, config, s.provider.id)),
+            agent_copies=profiles.copied_keys(s.loc.state_dir, s.provider.id),
             plugin_stale=plugin.stale_files(host, s.provider, s.loc, version),
             can_install=command is not None and version is not None,
         )
@@ -113,9 +114,13 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
         except ConfigError as e:
             raise ConfigError(f"doctor --fix cannot repair this config: {e}") from None
         changes = [c.summary for c in committed.merged.changes]
-        for name, mode in doctor.fix(ctx, found).chmods:
+        repairs = doctor.fix(ctx, found)
+        for name, mode in repairs.chmods:
             store.chmod(files[name], mode)
             changes.append(f"chmod {mode:o} {files[name]}")
+        for path, var in repairs.scrubs:
+            if profiles.scrub_copied_key(Path(path), s.provider.id, var):
+                changes.append(f"{path}: the plain-text key replaced with {var}")
         if any(f.check == "plugin.stale" and f.fixable for f in found):
             assert command is not None and version is not None  # can_install
             changes.append(_reinstall(host, s, command, version, env))
