@@ -67,7 +67,7 @@ class Context:
     provider: Provider
     env: Mapping[str, str] = field(default_factory=dict)  # the process environment
     dotenv: Mapping[str, str] = field(default_factory=dict)  # the parsed <state dir>/.env
-    cwd_dotenv: Mapping[str, str] = field(default_factory=dict)  # the working directory's .env (not the state dir's)
+    key_files: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)  # places.py source -> (path, variables)
     modes: Mapping[str, int | None] = field(default_factory=dict)  # "state_dir", "config", "dotenv" (None: absent)
     openclaw_version: str | None = None  # the target; None: judged by what every supported version accepts
     live: Live | None = None
@@ -469,19 +469,33 @@ def _key_var(p: Provider) -> str | None:
 
 
 def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[str, str]]:
-    """Where `var` is set, in the order OpenClaw reads it (places.py): the environment, the working
-    directory's .env (where this version reads it), the state dir's .env, the config's env block."""
-    found = [
-        ("the environment", ctx.env.get(var)),
-        (
-            ctx.locations.get("cwd_dotenv", ".env in this directory"),
-            ctx.cwd_dotenv.get(var) if places.read_by("cwd .env", ctx.openclaw_version) else None,
-        ),
-        (ctx.where("dotenv"), ctx.dotenv.get(var)),
-        ("the config's env.vars", merge.dig(config, "env", "vars", var)),
-        ("the config's env block", merge.dig(config, "env", var)),
-    ]
+    """Where `var` is set, in the order this OpenClaw version reads it (places.py): the environment, the
+    files it reads (the working directory's .env on 3.31, the state dir's, the config folder's,
+    gateway.env), the config's env block. The Gateway service's own copy is judged apart (key.service)."""
+    files = {**ctx.key_files, ".env": (ctx.where("dotenv"), ctx.dotenv)}
+    found: list[tuple[str, Any]] = [("the environment", ctx.env.get(var))]
+    for source in places.ORDER[1:-2]:
+        if source in files and places.read_by(source, ctx.openclaw_version):
+            found.append((files[source][0], files[source][1].get(var)))
+    found += [("the config's env block", merge.dig(config, "env", var)), ("the config's env.vars", merge.dig(config, "env", "vars", var))]
     return [(where, value.strip()) for where, value in found if isinstance(value, str) and value.strip()]
+
+
+def _check_service_copy(ctx: Context, var: str, value: str) -> Iterator[Finding]:
+    """`openclaw gateway install` copies the key into the service (3.31: the unit's Environment=, 5.28:
+    gateway.systemd.env), which the running service uses before the .env: a changed key stays unseen."""
+    where, values = ctx.key_files.get("service", ("", {}))
+    copy = values.get(var, "").strip()
+    if copy and copy != value:
+        yield Finding(
+            "key.service",
+            "warning",
+            f"OpenClaw's Gateway service keeps its own copy of {var} ({keys.mask(copy)}, from `openclaw gateway install`), "
+            f"not the key OpenClaw's commands use ({keys.mask(value)}): the service sends the old one",
+            "left alone (the service is OpenClaw's): `openclaw gateway install --force`, then `systemctl --user restart openclaw-gateway`",
+            False,
+            where,
+        )
 
 
 def _profile_key(profile: StoredProfile) -> str:
@@ -682,12 +696,13 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
             in_config[0],
         )
     yield from _check_profiles(ctx, var, winner, value, at)
+    yield from _check_service_copy(ctx, var, value)
     for where, other in found[1:]:
         if other != value:
             who = (
                 "OpenClaw started from this shell uses the first, the Gateway service (started elsewhere) the other"
                 if winner == "the environment"
-                else "which one OpenClaw uses depends on its version"
+                else "OpenClaw reads the first and ignores the other"
             )
             yield Finding(
                 "key.conflict",
@@ -697,7 +712,7 @@ def _check_key(ctx: Context, block: dict[str, Any]) -> Iterator[Finding]:
                 False,
                 at,
             )
-    shell_only = {"the environment", ctx.locations.get("cwd_dotenv", ".env in this directory")}
+    shell_only = {"the environment", ctx.key_files.get("cwd .env", ("",))[0]}
     if {w for w, _ in found} <= shell_only:
         where = " and ".join("this shell's environment" if w == "the environment" else w for w, _ in found)
         yield Finding(

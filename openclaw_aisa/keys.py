@@ -39,13 +39,14 @@ class Key:
 
 
 def in_config_env(config: Any, var: str) -> tuple[str, str] | None:
-    """(path, value) of `var` in the config's env block: `env.vars.VAR` (valid everywhere), else the flat
-    `env.VAR` of AIsa's guide (3.31 and 5.28 apply it; 9.6 refuses the whole config for it)."""
+    """(path, value) of `var` in the config's env block as OpenClaw applies it: the flat `env.VAR` of
+    AIsa's guide first (3.31 and 5.28 let it win over env.vars; 9.6 refuses the whole config for it),
+    else `env.vars.VAR` (valid everywhere)."""
     env = config.get("env") if isinstance(config, dict) else None
     if not isinstance(env, dict):
         return None
     vars_ = env.get("vars")
-    for path, value in ((f"env.vars.{var}", vars_.get(var) if isinstance(vars_, dict) else None), (f"env.{var}", env.get(var))):
+    for path, value in ((f"env.{var}", env.get(var)), (f"env.vars.{var}", vars_.get(var) if isinstance(vars_, dict) else None)):
         if isinstance(value, str) and value.strip():
             return path, value.strip()
     return None

@@ -19,15 +19,20 @@ from typing import Any
 from .keys import in_config_env
 from .schema import schema_version
 from .types import Credential, record
+from .types import CredentialSource as Source
 
-ORDER = ("environment", "cwd .env", ".env", "config env")  # OpenClaw's order: the first set wins
+# OpenClaw's order (the first set wins), then the Gateway service's own copy, which only the service reads.
+ORDER = ("environment", "cwd .env", ".env", "config dir .env", "gateway.env", "config env", "service")
 WHO = {
     "environment": "the environment of this shell; OpenClaw started from it reads it, the Gateway service has its own",
-    "cwd .env": "read by OpenClaw started in this directory, not by the Gateway service",
+    "cwd .env": "read by OpenClaw 2026.3.31 started in this directory (later versions ignore provider keys there), not by the Gateway service",
     ".env": "read by every OpenClaw command and the Gateway service",
-    "config env": "applied by OpenClaw where the variable is set nowhere else",
+    "config dir .env": "the .env beside a config outside the state dir: read by 2026.5.28 and later when OPENCLAW_STATE_DIR is unset",
+    "gateway.env": "~/.config/openclaw/gateway.env: read last by 2026.5.28 and later (not with a non-default OPENCLAW_STATE_DIR)",
+    "config env": "the config's env block: applied where the variable is set nowhere else (a flat env.VAR before env.vars)",
+    "service": "the copy `openclaw gateway install` put into the Gateway service: the running service uses it before the .env (3.31, 5.28)",
 }
-CWD_DOTENV_IGNORED_SINCE = "2026.9.6"  # 9.6 keeps provider keys out of a working directory's .env
+FIRST = "2026.3.31"
 
 
 @record
@@ -43,10 +48,16 @@ class Place:
 
 
 def read_by(source: str, version: str | None) -> bool:
-    """Whether `version` reads provider keys from this place (unknown version: as the newest seen)."""
+    """Whether OpenClaw commands of `version` read provider keys from this place (unknown: as the newest).
+
+    2026.5.28 and 9.6 keep a key an installed plugin declares out of a working directory's .env, and
+    read the config folder's .env and gateway.env, which 3.31 does not know (research of 2026-12-02)."""
+    first = version is not None and schema_version(version) == FIRST
     if source == "cwd .env":
-        return version is not None and schema_version(version) != CWD_DOTENV_IGNORED_SINCE
-    return True
+        return first
+    if source in ("config dir .env", "gateway.env"):
+        return not first
+    return source != "service"
 
 
 def config_credentials(provider: str, variables: Iterable[str], config: Any) -> list[Credential]:
@@ -58,14 +69,19 @@ def config_credentials(provider: str, variables: Iterable[str], config: Any) -> 
     return out
 
 
-def cwd_credentials(provider: str, variables: Iterable[str], values: Mapping[str, str]) -> list[Credential]:
-    """The variables set in the working directory's .env."""
-    return [Credential(provider, v, "cwd .env", values[v].strip()) for v in variables if values.get(v, "").strip()]
+def file_credentials(provider: str, variables: Iterable[str], files: Mapping[Source, Mapping[str, str]]) -> list[Credential]:
+    """The variables set in each of the other files OpenClaw may read (values by source)."""
+    return [
+        Credential(provider, v, source, values[v].strip())
+        for source, values in files.items()
+        for v in variables
+        if values.get(v, "").strip()
+    ]
 
 
 def arrange(credentials: Iterable[Credential], where: Mapping[str, str], version: str | None) -> list[Place]:
     """The credentials in OpenClaw's order, each with its place, and the one OpenClaw uses marked."""
     ordered = sorted(credentials, key=lambda c: ORDER.index(c.source) if c.source in ORDER else len(ORDER))
     places = [Place(c, where.get(c.source, c.source), WHO.get(c.source, ""), read_by(c.source, version), value=c.value) for c in ordered]
-    first = next((p for p in places if p.read), None)
+    first = next((p for p in places if p.read), None)  # the service's copy is never the commands' key
     return [Place(p.credential, p.where, p.note, p.read, p is first, p.value) for p in places]

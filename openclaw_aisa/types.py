@@ -316,13 +316,16 @@ class StoredProfile:
     where: str = ""
 
 
+CredentialSource = Literal["environment", "cwd .env", ".env", "config dir .env", "gateway.env", "config env", "service"]
+
+
 @record
 class Credential:
     """A key found for a provider; `value` is secret and is never printed (see keys.mask)."""
 
     provider: str
     env_var: str
-    source: Literal["environment", "cwd .env", ".env", "config env"]  # see places.py for who reads each
+    source: CredentialSource  # see places.py for who reads each
     value: str = field(repr=False)
 
 

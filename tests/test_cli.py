@@ -295,34 +295,48 @@ def test_detect_shows_masked_keys_and_which_one_openclaw_uses(run, monkeypatch, 
     assert [(c["source"], c["used_by_openclaw"]) for c in creds] == [("environment", True), (".env", False)]
 
 
-def test_detect_shows_every_place_openclaw_reads_a_key_in_its_order(run, monkeypatch, state_dir, tmp_path, config_path):
-    """The working directory's .env (OpenClaw started there reads it before the state dir's; 9.6 ignores
-    provider keys there), the state dir's .env, and the config's env block, last."""
+def test_detect_shows_every_place_openclaw_reads_a_key_in_its_order(run, monkeypatch, state_dir, tmp_path, config_path, home):
+    """3.31 reads the working directory's .env first (later versions ignore provider keys there), then
+    the state dir's .env; 5.28 and later read ~/.config/openclaw/gateway.env last of the files; the
+    config's env block comes after every file (research of 2026-12-02, each seen on the wire)."""
     state_dir.mkdir(mode=0o700)
     (state_dir / ".env").write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    gateway_env = home / ".config" / "openclaw" / "gateway.env"
+    gateway_env.parent.mkdir(parents=True)
+    gateway_env.write_text("AISA_API_KEY=sk-aisa-fromthegatewayenvfileGWEN\n")
     write_json(
-        config_path, {"env": {"vars": {"AISA_API_KEY": "sk-aisa-fromtheconfigenvblockCONF"}}, "meta": {"lastTouchedVersion": "2026.5.28"}}
+        config_path, {"env": {"vars": {"AISA_API_KEY": "sk-aisa-fromtheconfigenvblockCONF"}}, "meta": {"lastTouchedVersion": "2026.3.31"}}
     )
     work = tmp_path / "project"
     work.mkdir()
     (work / ".env").write_text(f"AISA_API_KEY={KEY}\n")
     monkeypatch.chdir(work)
-    creds = run("detect", "--json").json["providers"][0]["credentials"]
-    assert [(c["source"], c["masked"], c["used_by_openclaw"]) for c in creds] == [
-        ("cwd .env", "sk-aisa-…TEST", True),
-        (".env", "sk-aisa-…OTHR", False),
-        ("config env", "sk-aisa-…CONF", False),
+
+    def seen(version):
+        config = read_json(config_path)
+        config["meta"]["lastTouchedVersion"] = version
+        write_json(config_path, config)
+        creds = run("detect", "--json").json["providers"][0]["credentials"]
+        return [(c["source"], c["masked"][-4:], c["read_by_this_version"], c["used_by_openclaw"]) for c in creds], creds
+
+    rows, creds = seen("2026.3.31")
+    assert rows == [
+        ("cwd .env", "TEST", True, True),
+        (".env", "OTHR", True, False),
+        ("gateway.env", "GWEN", False, False),
+        ("config env", "CONF", True, False),
     ]
     assert creds[0]["where"] == str(work / ".env") and "not by the Gateway service" in creds[0]["who_reads_it"]
-    config = read_json(config_path)
-    config["meta"]["lastTouchedVersion"] = "2026.9.6"
-    write_json(config_path, config)
-    creds = run("detect", "--json").json["providers"][0]["credentials"]
-    assert [(c["source"], c["read_by_this_version"], c["used_by_openclaw"]) for c in creds] == [
+    rows, _ = seen("2026.9.6")
+    assert [(r[0], r[2], r[3]) for r in rows] == [
         ("cwd .env", False, False),
         (".env", True, True),
+        ("gateway.env", True, False),
         ("config env", True, False),
     ]
+    (state_dir / ".env").unlink()
+    rows, _ = seen("2026.9.6")
+    assert [r[0] for r in rows if r[3]] == ["gateway.env"]
 
 
 def test_config_path_follows_the_environment(run, monkeypatch, tmp_path, home):

@@ -769,15 +769,28 @@ def test_a_deny_naming_aisa_is_a_warning_left_alone():
 
 
 def test_a_key_only_in_the_working_directorys_env_is_one_the_gateway_service_does_not_see():
-    ctx = replace(
-        context(onboarded(), "2026.5.28", dotenv={}),
-        cwd_dotenv={"AISA_API_KEY": KEY},
-        locations={**LOCATIONS, "cwd_dotenv": "~/project/.env"},
-    )
+    ctx = replace(context(onboarded(), "2026.3.31", dotenv={}), key_files={"cwd .env": ("~/project/.env", {"AISA_API_KEY": KEY})})
     found = diagnose(ctx)
     assert "~/project/.env" in the(found, "key.env-only").message and "~/project/.env" in the(found, "key.source").message
-    ignored = diagnose(replace(ctx, openclaw_version="2026.9.6"))  # 9.6 reads no provider key from a working directory's .env
+    ignored = diagnose(replace(ctx, openclaw_version="2026.9.6"))  # 5.28 and later read no provider key from there
     assert "key.unresolved" in checks(ignored) or "key.missing" in checks(ignored)
+
+
+def test_gateway_env_is_read_last_of_the_files_by_5_28_and_later():
+    files = {"gateway.env": ("~/.config/openclaw/gateway.env", {"AISA_API_KEY": OTHER_KEY})}
+    ctx = replace(context(onboarded(), "2026.9.6"), key_files=files)
+    found = diagnose(ctx)
+    assert "from AISA_API_KEY in ~/.openclaw/.env" in the(found, "key.source").message  # the state dir's .env comes first
+    assert "gateway.env (sk-aisa-…OTHR)" in the(found, "key.conflict").message
+    alone = diagnose(replace(ctx, dotenv={}))
+    assert "~/.config/openclaw/gateway.env" in the(alone, "key.source").message and "key.env-only" not in checks(alone)
+    assert "key.unresolved" in checks(diagnose(replace(ctx, dotenv={}, openclaw_version="2026.3.31")))  # 3.31 never reads it
+
+
+def test_a_stale_key_in_the_gateway_services_own_copy_is_a_warning_with_the_reinstall_command():
+    files = {"service": ("~/.openclaw/gateway.systemd.env", {"AISA_API_KEY": OTHER_KEY})}
+    found = the(diagnose(replace(context(onboarded(), "2026.5.28"), key_files=files)), "key.service")
+    assert "sk-aisa-…OTHR" in found.message and "gateway install --force" in found.fix and not found.fixable
 
 
 def test_a_plaintext_key_openclaw_copied_into_an_agents_models_json_is_found_and_replaced_by_the_variable():

@@ -10,7 +10,7 @@ from .. import keys, places
 from ..adapters import paths, profiles, store
 from ..errors import AisaError
 from ..host import Host
-from ..types import Credential, Provider, StoredProfile, record
+from ..types import Credential, CredentialSource, Provider, StoredProfile, record
 
 
 @record
@@ -72,6 +72,34 @@ class Detected:
         return {"dotenv": self.dotenv, "providers": [p.document() for p in self.providers]}
 
 
+def key_files(loc: paths.Location, env: Mapping[str, str], cwd: Path | None = None) -> dict[CredentialSource, tuple[Path, dict[str, str]]]:
+    """The files besides the state dir's .env that OpenClaw (or its Gateway service) may take a key
+    from, each with its variables: see places.py for who reads which, on which version."""
+    home = Path(env.get("HOME") or Path.home())
+    explicit = env.get("OPENCLAW_STATE_DIR", "").strip()
+    found: dict[CredentialSource, Path] = {"cwd .env": (cwd or Path.cwd()) / ".env"}
+    if not explicit and loc.config.parent != loc.state_dir:
+        found["config dir .env"] = loc.config.parent / ".env"
+    if not explicit or Path(explicit) == home / ".openclaw":
+        found["gateway.env"] = home / ".config" / "openclaw" / "gateway.env"
+    out = {source: (path, store.read_dotenv(path)[2]) for source, path in found.items() if path != loc.dotenv}
+    service = {**_unit_environment(home / ".config" / "systemd" / "user" / "openclaw-gateway.service")}
+    service.update(store.read_dotenv(loc.state_dir / "gateway.systemd.env")[2])
+    out["service"] = (loc.state_dir / "gateway.systemd.env", service)
+    return out
+
+
+def _unit_environment(unit: Path) -> dict[str, str]:
+    """`Environment=NAME=value` lines of a systemd unit (3.31's `gateway install` writes the .env's keys there)."""
+    raw = store.read_bytes(unit)
+    out = {}
+    for line in (raw or b"").decode("utf-8", "replace").splitlines():
+        name, _, value = line.strip().removeprefix("Environment=").strip('"').partition("=")
+        if line.strip().startswith("Environment=") and name and value:
+            out[name] = value.strip('"')
+    return out
+
+
 def detect(host: Host, env: Mapping[str, str], profile: str | None, cwd: Path | None = None) -> Detected:
     """The keys in every place OpenClaw reads one (places.py), and a key OpenClaw's own onboarding stored
     that it sends first (read from its store, read-only); judged for the version that last wrote the config."""
@@ -84,18 +112,14 @@ def detect(host: Host, env: Mapping[str, str], profile: str | None, cwd: Path | 
     meta = config.get("meta")
     touched = meta.get("lastTouchedVersion") if isinstance(meta, dict) else None
     version = touched if isinstance(touched, str) else None
-    cwd_dotenv = (cwd or Path.cwd()) / ".env"
-    in_cwd = store.read_dotenv(cwd_dotenv)[2] if cwd_dotenv != loc.dotenv else {}
-    where = {
-        "environment": "the environment",
-        "cwd .env": str(cwd_dotenv),
-        ".env": str(loc.dotenv),
-        "config env": f"env block of {loc.config}",
-    }
+    files = key_files(loc, env, cwd)
+    where: dict[str, str] = {"environment": "the environment", ".env": str(loc.dotenv), "config env": f"the env block of {loc.config}"}
+    where.update({source: str(path) for source, (path, _) in files.items()})
     rows = []
     for p in host.providers.values():
         creds = [c for c in found if c.provider == p.id]
-        creds += places.cwd_credentials(p.id, p.env_vars, in_cwd) + places.config_credentials(p.id, p.env_vars, config)
+        creds += places.file_credentials(p.id, p.env_vars, {source: values for source, (_, values) in files.items()})
+        creds += places.config_credentials(p.id, p.env_vars, config)
         row = Found(p, tuple(places.arrange(creds, where, version)))
         used = row.exported
         var = used.env_var if used else (p.env_vars[0] if p.env_vars else "")

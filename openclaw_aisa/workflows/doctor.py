@@ -12,7 +12,7 @@ from ..adapters import openclaw_exe, profiles, store
 from ..errors import PROG, ConfigError
 from ..host import Host
 from ..types import record
-from . import plugin, session
+from . import detect, plugin, session
 
 if TYPE_CHECKING:
     from ..adapters.client import AisaClient
@@ -71,8 +71,9 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
     command = openclaw_exe.find(env, request.openclaw)
     version, version_source = openclaw_exe.target_version(request.openclaw_version, s.snapshot.data, env, command)
     files = {"state_dir": s.loc.state_dir, "config": s.loc.config, "dotenv": s.loc.dotenv}
-    cwd_dotenv = Path.cwd() / ".env"
-    in_cwd = store.read_dotenv(cwd_dotenv)[2] if cwd_dotenv != s.loc.dotenv else {}
+    key_files: dict[str, tuple[str, Mapping[str, str]]] = {
+        source: (str(path), values) for source, (path, values) in detect.key_files(s.loc, env).items()
+    }
     choice = next((c for c in host.auth_choices.values() if c.provider == s.provider.id), None)
     onboard = f"{PROG} onboard" + (f" --auth-choice {choice.id}" if choice else "")
 
@@ -83,11 +84,11 @@ def run(host: Host, env: Mapping[str, str], request: Request) -> Report:
             provider=s.provider,
             env=env,
             dotenv=s.dotenv,
-            cwd_dotenv=in_cwd,
+            key_files=key_files,
             modes=store.modes(files),
             openclaw_version=version,
             live=live_status,
-            locations={**{k: str(v) for k, v in files.items()}, "cwd_dotenv": str(cwd_dotenv)},
+            locations={k: str(v) for k, v in files.items()},
             onboard=onboard,
             profiles=tuple(profiles.stored(s.loc.state_dir, config, s.provider.id)),
             agent_copies=profiles.copied_keys(s.loc.state_dir, s.provider.id),
