@@ -74,7 +74,7 @@ class Context:
     locations: Mapping[str, str] = field(default_factory=dict)  # "state_dir", "config", "dotenv" -> path shown
     onboard: str = "openclaw-aisa onboard"  # the command that sets the provider up
     profiles: tuple[StoredProfile, ...] = ()  # the credentials OpenClaw's own onboarding stored for the provider
-    agent_copies: tuple[tuple[str, str], ...] = ()  # (path, apiKey) of the provider in agents/*/agent/models.json
+    agent_copies: tuple[tuple[str, str], ...] = ()  # (path, apiKey) in agents/*/agent/models.json and plugins/*/catalog.json
     plugin_stale: tuple[str, ...] | None = None  # files of the installed native plugin older than this package's; None: none installed
     can_install: bool = False  # an openclaw command is known, so `--fix` can reinstall the plugin through it
 
@@ -733,9 +733,13 @@ def _check_profile_pointer(ctx: Context, pointer: str, var: str | None, at: str)
     if found:
         how = f"replaces it with an env reference to {var} (set in {found[0][0]})"
     else:
+        native = (
+            f"OpenClaw 2026.5.28 and later store one with `printf '%s\\n' KEY | openclaw models auth paste-api-key --provider {p.id} "
+            f"--profile-id {p.id}:default`"
+        )
         how = (
             f"left alone (no key found): `{ctx.onboard} --{p.id}-api-key KEY` saves the key to {ctx.where('dotenv')} (0600) "
-            "and references it"
+            f"and references it; {native}"
         )
     yield Finding(
         "key.pointer",

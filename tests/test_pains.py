@@ -218,3 +218,31 @@ def test_a_key_inline_in_the_config_is_reported_masked_and_onboarding_moves_it_o
     backups = [p for p in holders if ".bak" in p.name]  # the user's own earlier config, kept as the backup it is (0600)
     assert [p.name for p in holders if p not in backups] == [".env"]
     assert all(p.stat().st_mode & 0o077 == 0 for p in backups)
+
+
+def test_detect_names_the_key_file_each_openclaw_reads_and_a_turn_sends_that_key(openclaw, our_cli, home, shim, fake_aisa):  # noqa: F811
+    """Pain 2, every place: a key in the working directory's .env (3.31 reads it; 5.28 and later ignore a key an
+    installed plugin declares there) and another in ~/.config/openclaw/gateway.env (5.28 and later read it last)."""
+    import subprocess
+    import sys
+
+    from .conftest import OTHER_KEY
+    from .realclaw import sandbox_env
+
+    fake_aisa.key = None  # any key is accepted: the test is which one arrives
+    assert our_cli("plugin", "install", "--base-url", fake_aisa.base_url, **shim).returncode == 0
+    done = our_cli("onboard", "--non-interactive", "--aisa-api-key", KEY, "--base-url", fake_aisa.base_url, "--skip-validation", **shim)
+    assert done.returncode == 0, done.stderr
+    (home / ".openclaw" / ".env").unlink()  # the key now lives only in the two files below
+    (home / ".env").write_text(f"AISA_API_KEY={KEY}\n")  # OpenClaw runs in `home` here: its working directory
+    gateway_env = home / ".config" / "openclaw" / "gateway.env"
+    gateway_env.parent.mkdir(parents=True, exist_ok=True)
+    gateway_env.write_text(f"AISA_API_KEY={OTHER_KEY}\n")
+    detected = subprocess.run(
+        [sys.executable, "-m", "openclaw_aisa", "detect", "--json"], env=sandbox_env(home, **shim), cwd=home, capture_output=True, text=True
+    )
+    used = [c["source"] for c in json.loads(detected.stdout)["providers"][0]["credentials"] if c["used_by_openclaw"]]
+    expected = ("cwd .env", KEY) if openclaw.version == "2026.3.31" else ("gateway.env", OTHER_KEY)
+    assert used == [expected[0]]
+    agent_turn(openclaw, our_cli, home, "aisa/kimi-k2.5")
+    assert fake_aisa.chat_requests()[-1].headers["authorization"] == f"Bearer {expected[1]}"

@@ -7,7 +7,8 @@ sent before the config's key on 3.31 and 5.28 (and by 9.6's one-shot commands), 
 and `onboard` must know it is there and whether it holds the same key. These stores are OpenClaw's:
 they are opened read-only here and changed only through OpenClaw's own commands.
 
-The one exception is each agent's `models.json`, a copy of the provider settings OpenClaw resolved
+The one exception is each agent's `models.json` (3.31, on every `models list` and turn) or
+`plugins/<id>/catalog.json` (5.28, on Gateway start), copies of the provider settings OpenClaw resolved
 (OpenClaw issue #84632): a key it copied there in plain text is replaced by the variable's name, the
 very marker OpenClaw writes there itself for a key it reads from a variable.
 """
@@ -119,7 +120,8 @@ def forget_in_file(state_dir: Path, config: Mapping[str, Any], provider: str) ->
 def copied_keys(state_dir: Path, provider_id: str) -> tuple[tuple[str, str], ...]:
     """The provider's apiKey in each agent's models.json (OpenClaw's copy of the resolved settings)."""
     out = []
-    for path in sorted(state_dir.glob("agents/*/agent/models.json")):
+    found = [*state_dir.glob("agents/*/agent/models.json"), *state_dir.glob("agents/*/agent/plugins/*/catalog.json")]
+    for path in sorted(found):
         try:
             key = json.loads(path.read_bytes())["providers"][provider_id]["apiKey"]
         except (OSError, ValueError, KeyError, TypeError):
