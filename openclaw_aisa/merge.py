@@ -293,7 +293,7 @@ def fill_missing(edit: Edit, provider: Provider, models: list[Any], version: str
             continue
         for k, v in extra.items():
             m[k] = {**(m.get("compat") or {}), **copy_json(v)} if k == "compat" else copy_json(v)
-        what = ", ".join(sorted(k if k != "compat" else f"compat.{c}" for k in extra for c in (extra[k] if k == "compat" else [k])))
+        what = ", ".join(sorted([k for k in extra if k != "compat"] + [f"compat.{c}" for c in extra.get("compat", {})]))
         source = "the catalogue" if provider.model(m["id"].removeprefix(f"{provider.id}/")) else "its family's figures"
         edit.change(f"models.providers.{provider.id}.models", f"{provider.ref(m['id'])}: filled {what} from {source}")
 
@@ -587,14 +587,13 @@ def add_fallbacks(edit: Edit, provider: Provider, configured: list[str], refs: I
     for ref in refs:
         _check_ref(provider, configured, ref)
     model = edit.get("agents.defaults.model", (str, dict))
-    primary = current_primary(edit.config)
-    if isinstance(model, str):  # the string form has no fallbacks: the object form keeps the same primary
-        edit.config["agents"]["defaults"]["model"] = model = {"primary": model}
-    current = edit.get("agents.defaults.model.fallbacks", list) if model is not None else None
+    current = edit.get("agents.defaults.model.fallbacks", list) if isinstance(model, dict) else None
     have = list(current or [])
-    new = [r for r in refs if r not in have and r != primary]
+    new = [r for r in refs if r not in have and r != current_primary(edit.config)]
     if not new:
         return
+    if isinstance(model, str):  # the string form has no fallbacks: the object form keeps the same primary
+        edit.config["agents"]["defaults"]["model"] = {"primary": model}
     edit.ensure("agents.defaults.model")["fallbacks"] = have + new
     kept = f" after your {', '.join(have)}" if have else ""
     edit.change("agents.defaults.model.fallbacks", f"fallbacks: added {', '.join(new)}{kept}", created=current is None)

@@ -437,3 +437,10 @@ def test_fallbacks_are_appended_after_the_users_without_repeats_or_the_primary(h
 def test_a_translation_or_unknown_fallback_is_refused(host, ref):
     with pytest.raises(UsageError):
         apply(host, {}, fallbacks=(ref,))
+
+
+def test_fallbacks_turn_a_string_primary_into_the_object_form_only_when_one_is_added(host):
+    merged = apply(host, {"agents": {"defaults": {"model": "aisa/glm-5"}}}, fallbacks=("aisa/glm-5",))
+    assert merged.config["agents"]["defaults"]["model"] == "aisa/glm-5"  # nothing to add: the user's form stays
+    merged = apply(host, {"agents": {"defaults": {"model": "aisa/glm-5"}}}, fallbacks=("aisa/kimi-k2.5",))
+    assert merged.config["agents"]["defaults"]["model"] == {"primary": "aisa/glm-5", "fallbacks": ["aisa/kimi-k2.5"]}

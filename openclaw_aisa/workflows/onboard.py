@@ -125,7 +125,7 @@ def plan(host: Host, env: Mapping[str, str], request: Request) -> Plan:
     warnings = _key_warnings(choice, key, env, dotenv, loc)
     first = store.read_checked(loc.config)
     if request.base_url is None and (found := session.base_url_variable(provider, first.data, env, dotenv)):
-        request = replace(request, base_url=session.variable_base_url(provider, found))
+        request = replace(request, base_url=session.variable_base_url(found))
         warnings.append(f"using the base URL {request.base_url} from {found[1]}")
     command = openclaw_exe.find(env, request.openclaw)
     if command is not None and not request.openclaw_version:

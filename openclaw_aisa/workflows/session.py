@@ -52,7 +52,7 @@ def endpoint(provider: Provider, config: Mapping[str, Any], flag: str | None = N
             return check_base_url(configured)
         except UsageError as e:
             raise UsageError(f"models.providers.{provider.id}.baseUrl in the config: {e}") from None
-    return variable_base_url(provider, variable) or provider.base_url
+    return variable_base_url(variable) or provider.base_url
 
 
 def base_url_variable(
@@ -79,11 +79,11 @@ def stored_base_url(provider: Provider, loc: paths.Location, env: Mapping[str, s
         return None
     config = {} if env.get(var, "").strip() or dotenv.get(var, "").strip() else store.read_checked(loc.config).data
     found = base_url_variable(provider, config, env, dotenv)
-    url = variable_base_url(provider, found)
+    url = variable_base_url(found)
     return (url, found[1]) if url and found else None
 
 
-def variable_base_url(provider: Provider, variable: tuple[str, str] | None) -> str | None:
+def variable_base_url(variable: tuple[str, str] | None) -> str | None:
     """The variable's base URL, checked like --base-url; a bad one is named with where it was set."""
     from ..urls import check_base_url
 
