@@ -474,7 +474,7 @@ def _key_sources(ctx: Context, config: dict[str, Any], var: str) -> list[tuple[s
     gateway.env), the config's env block. The Gateway service's own copy is judged apart (key.service)."""
     files = {**ctx.key_files, ".env": (ctx.where("dotenv"), ctx.dotenv)}
     found: list[tuple[str, Any]] = [("the environment", ctx.env.get(var))]
-    for source in places.ORDER[1:-2]:
+    for source in places.FILES:
         if source in files and places.read_by(source, ctx.openclaw_version):
             found.append((files[source][0], files[source][1].get(var)))
     found += [("the config's env block", merge.dig(config, "env", var)), ("the config's env.vars", merge.dig(config, "env", "vars", var))]

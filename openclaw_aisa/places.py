@@ -22,7 +22,8 @@ from .types import Credential, record
 from .types import CredentialSource as Source
 
 # OpenClaw's order (the first set wins), then the Gateway service's own copy, which only the service reads.
-ORDER = ("environment", "cwd .env", ".env", "config dir .env", "gateway.env", "config env", "service")
+FILES = ("cwd .env", ".env", "config dir .env", "gateway.env")  # the .env-style files OpenClaw's commands read
+ORDER = ("environment", *FILES, "config env", "service")
 WHO = {
     "environment": "the environment of this shell; OpenClaw started from it reads it, the Gateway service has its own",
     "cwd .env": "read by OpenClaw 2026.3.31 started in this directory (later versions ignore provider keys there), not by the Gateway service",
