@@ -100,3 +100,17 @@ def test_on_a_terminal_enter_keeps_the_users_own_primary(home, fake_aisa):
     child.close()
     assert child.exitstatus == 0, child.before
     assert read_json(config)["agents"]["defaults"]["model"]["primary"] == "anthropic/claude-opus-4-6"
+
+
+def test_a_key_in_the_configs_env_block_is_moved_to_the_dotenv_when_the_user_says_yes(home):
+    """AIsa's guide puts the key in the config's env block: onboarding finds it there and offers to move it."""
+    config = write_json(home / ".openclaw" / "openclaw.json", {"env": {"AISA_API_KEY": KEY}})
+    child = spawn(home, "onboard", "--no-plugin")
+    child.expect(r"Save the key to .*\.env \(0600\) out of the config's env block\? \[y/N\]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "from config env" in child.before
+    assert KEY not in config.read_text() and "env" not in read_json(config)
+    assert (home / ".openclaw" / ".env").read_text() == f"AISA_API_KEY={KEY}\n"
