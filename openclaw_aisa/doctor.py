@@ -538,7 +538,7 @@ def _auth_profile(config: dict[str, Any], pid: str) -> str | None:
     return found[0] if found else None
 
 
-def forget_profile_hint(provider: Provider, profile_id: str, version: str | None) -> str:
+def _forget_profile_hint(provider: Provider, profile_id: str, version: str | None) -> str:
     """How to take a key out of OpenClaw's own store, on the version at hand (each tried on the real CLI)."""
     by_version = {
         "9.x": f"`openclaw models auth logout {profile_id} --yes`",
@@ -566,7 +566,7 @@ def _check_stored_plaintext(ctx: Context) -> Iterator[Finding]:
                 "warning",
                 f"OpenClaw's auth profile {stored.id} (stored by `openclaw onboard`) keeps the {ctx.provider.label} key in plain text "
                 f"in {stored.where or 'its auth store'} ({keys.mask(stored.value)})",
-                f"left alone (it is OpenClaw's store): {forget_profile_hint(ctx.provider, stored.id, ctx.openclaw_version)} removes it; "
+                f"left alone (it is OpenClaw's store): {_forget_profile_hint(ctx.provider, stored.id, ctx.openclaw_version)} removes it; "
                 f"the key then comes from {ctx.where('dotenv')}, where `{ctx.onboard}` keeps it",
                 False,
                 "auth.profiles",

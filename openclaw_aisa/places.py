@@ -5,15 +5,15 @@ Gateway service (started by systemd, launchd or a container) does not share the 
 or working directory (OpenClaw issues #52771, #70581, #90277). Auth profiles stored by OpenClaw's own
 onboarding come before all of these on some paths: keys.stale_profile and doctor judge those.
 
-Seen in each version's dist (research notes of 2026-12-01/02): the process environment wins; then
-`<cwd>/.env`, then `<state dir>/.env` (dotenv `loadDotEnv`, neither overriding what is set); then the
-config's `env.vars` and (3.31, 5.28) the flat `env.VAR` (`applyConfigEnvVars`, only when still unset).
+Seen on the wire for each version (research notes of 2026-12-01/02): the process environment wins;
+then `<cwd>/.env` (3.31 only), `<state dir>/.env`, the config folder's `.env` and `gateway.env` (5.28
+and later), none overriding what is set; then the config's flat `env.VAR` (3.31, 5.28) and `env.vars`
+(`applyConfigEnvVars`, only where still unset).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import field
 from typing import Any
 
 from .keys import in_config_env
@@ -45,7 +45,6 @@ class Place:
     note: str
     read: bool  # False: this OpenClaw version ignores this place for provider keys
     used: bool = False
-    value: str = field(default="", repr=False)
 
 
 def read_by(source: str, version: str | None) -> bool:
@@ -62,7 +61,7 @@ def read_by(source: str, version: str | None) -> bool:
 
 
 def config_credentials(provider: str, variables: Iterable[str], config: Any) -> list[Credential]:
-    """The variables set in the config's env block (env.vars, else the flat form)."""
+    """The variables set in the config's env block, as OpenClaw applies them (the flat form before env.vars)."""
     out = []
     for var in variables:
         if found := in_config_env(config, var):
@@ -83,6 +82,5 @@ def file_credentials(provider: str, variables: Iterable[str], files: Mapping[Sou
 def arrange(credentials: Iterable[Credential], where: Mapping[str, str], version: str | None) -> list[Place]:
     """The credentials in OpenClaw's order, each with its place, and the one OpenClaw uses marked."""
     ordered = sorted(credentials, key=lambda c: ORDER.index(c.source) if c.source in ORDER else len(ORDER))
-    places = [Place(c, where.get(c.source, c.source), WHO.get(c.source, ""), read_by(c.source, version), value=c.value) for c in ordered]
-    first = next((p for p in places if p.read), None)  # the service's copy is never the commands' key
-    return [Place(p.credential, p.where, p.note, p.read, p is first, p.value) for p in places]
+    first = next((c for c in ordered if read_by(c.source, version)), None)  # the service's copy is never the commands' key
+    return [Place(c, where.get(c.source, c.source), WHO.get(c.source, ""), read_by(c.source, version), c is first) for c in ordered]

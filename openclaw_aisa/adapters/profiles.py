@@ -118,7 +118,7 @@ def forget_in_file(state_dir: Path, config: Mapping[str, Any], provider: str) ->
 
 
 def copied_keys(state_dir: Path, provider_id: str) -> tuple[tuple[str, str], ...]:
-    """The provider's apiKey in each agent's models.json (OpenClaw's copy of the resolved settings)."""
+    """The provider's apiKey in each agent's models.json or plugin catalogue (OpenClaw's copies of the resolved settings)."""
     out = []
     found = [*state_dir.glob("agents/*/agent/models.json"), *state_dir.glob("agents/*/agent/plugins/*/catalog.json")]
     for path in sorted(found):
@@ -132,7 +132,7 @@ def copied_keys(state_dir: Path, provider_id: str) -> tuple[tuple[str, str], ...
 
 
 def scrub_copied_key(path: Path, provider_id: str, var: str) -> bool:
-    """The key in OpenClaw's models.json replaced by the variable's name, atomically, if the file is unchanged."""
+    """The key in such a copy replaced by the variable's name, atomically, if the file is unchanged."""
     raw = store.read_bytes(path)
     try:
         data = json.loads(raw or b"")

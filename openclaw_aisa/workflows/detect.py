@@ -41,7 +41,7 @@ class Found:
                 "env_var": p.credential.env_var,
                 "source": p.credential.source,
                 "where": p.where,
-                "masked": keys.mask(p.value),
+                "masked": keys.mask(p.credential.value),
                 "used_by_openclaw": p.credential is self.used,
                 "read_by_this_version": p.read,
                 "who_reads_it": p.note,
@@ -72,18 +72,18 @@ class Detected:
         return {"dotenv": self.dotenv, "providers": [p.document() for p in self.providers]}
 
 
-def key_files(loc: paths.Location, env: Mapping[str, str], cwd: Path | None = None) -> dict[CredentialSource, tuple[Path, dict[str, str]]]:
+def key_files(loc: paths.Location, env: Mapping[str, str]) -> dict[CredentialSource, tuple[Path, dict[str, str]]]:
     """The files besides the state dir's .env that OpenClaw (or its Gateway service) may take a key
     from, each with its variables: see places.py for who reads which, on which version."""
     home = Path(env.get("HOME") or Path.home())
     explicit = env.get("OPENCLAW_STATE_DIR", "").strip()
-    found: dict[CredentialSource, Path] = {"cwd .env": (cwd or Path.cwd()) / ".env"}
+    found: dict[CredentialSource, Path] = {"cwd .env": Path.cwd() / ".env"}
     if not explicit and loc.config.parent != loc.state_dir:
         found["config dir .env"] = loc.config.parent / ".env"
     if not explicit or Path(explicit) == home / ".openclaw":
         found["gateway.env"] = home / ".config" / "openclaw" / "gateway.env"
     out = {source: (path, store.read_dotenv(path)[2]) for source, path in found.items() if path != loc.dotenv}
-    service = {**_unit_environment(home / ".config" / "systemd" / "user" / "openclaw-gateway.service")}
+    service = _unit_environment(home / ".config" / "systemd" / "user" / "openclaw-gateway.service")
     service.update(store.read_dotenv(loc.state_dir / "gateway.systemd.env")[2])
     out["service"] = (loc.state_dir / "gateway.systemd.env", service)
     return out
@@ -100,7 +100,7 @@ def _unit_environment(unit: Path) -> dict[str, str]:
     return out
 
 
-def detect(host: Host, env: Mapping[str, str], profile: str | None, cwd: Path | None = None) -> Detected:
+def detect(host: Host, env: Mapping[str, str], profile: str | None) -> Detected:
     """The keys in every place OpenClaw reads one (places.py), and a key OpenClaw's own onboarding stored
     that it sends first (read from its store, read-only); judged for the version that last wrote the config."""
     loc = paths.locate(env, profile)
@@ -112,7 +112,7 @@ def detect(host: Host, env: Mapping[str, str], profile: str | None, cwd: Path | 
     meta = config.get("meta")
     touched = meta.get("lastTouchedVersion") if isinstance(meta, dict) else None
     version = touched if isinstance(touched, str) else None
-    files = key_files(loc, env, cwd)
+    files = key_files(loc, env)
     where: dict[str, str] = {"environment": "the environment", ".env": str(loc.dotenv), "config env": f"the env block of {loc.config}"}
     where.update({source: str(path) for source, (path, _) in files.items()})
     rows = []
